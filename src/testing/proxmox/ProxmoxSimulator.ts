@@ -69,6 +69,8 @@ export class ProxmoxSimulator extends Context.Tag("proxbox/testing/ProxmoxSimula
   ProxmoxSimulator,
   ProxmoxSimulatorService
 >() {
+  /** A simulator living as long as the enclosing Scope (several may run side by side). */
+  static readonly make = (options: SimulatorOptions = {}) => start(options)
   static readonly layer = (options: SimulatorOptions = {}) => Layer.scoped(ProxmoxSimulator, start(options))
 }
 
