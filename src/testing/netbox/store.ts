@@ -1,0 +1,417 @@
+/**
+ * The simulator's database: validation with NetBox's error texts, related-object lookups (by id or by
+ * attributes), uniqueness (field, constraint and database level), deletes with PROTECT/CASCADE/SET_NULL,
+ * and rendering (choice fields as {value,label}, nested brief objects for relations, tags, custom fields).
+ */
+import type { Field, Model, RenderContext, Stored } from "./schema.ts"
+
+export type Errors = Record<string, Array<string>>
+export type WriteResult =
+  | { readonly _tag: "ok"; readonly value: Stored }
+  | { readonly _tag: "invalid"; readonly errors: Errors }
+  | { readonly _tag: "integrity"; readonly message: string }
+export type DeleteResult = { readonly _tag: "ok" } | { readonly _tag: "protected"; readonly detail: string }
+
+/** Content types a real NetBox has besides the modelled ones (custom fields may target them). */
+const OTHER_TYPES = [
+  "virtualization.clustergroup", "dcim.platform", "dcim.region", "dcim.sitegroup", "dcim.location", "dcim.rack",
+  "dcim.consoleport", "dcim.powerport", "dcim.frontport", "dcim.rearport", "dcim.inventoryitem", "dcim.cable",
+  "tenancy.tenant", "tenancy.tenantgroup", "ipam.aggregate", "ipam.asn", "ipam.iprange", "ipam.role", "ipam.vlangroup",
+  "ipam.service", "extras.configtemplate", "circuits.circuit", "circuits.provider"
+]
+
+const pyRepr = (attrs: Record<string, unknown>) =>
+  `{${Object.entries(attrs).map(([k, v]) => `'${k}': ${typeof v === "string" ? `'${v}'` : JSON.stringify(v)}`).join(", ")}}`
+
+const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z")
+
+/** DRF renders datetimes as ISO 8601 in UTC with `Z`, microseconds only when non-zero. */
+export const renderDatetime = (d: Date) => d.toISOString().replace(/\.000Z$/, "Z").replace(/\.(\d{3})Z$/, ".$1000Z")
+
+class Invalid {
+  constructor(readonly error: string) {}
+}
+
+const MAC = /^([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})$/i
+
+export class Store {
+  private readonly tables = new Map<string, Map<number, Stored>>()
+  private readonly seq = new Map<string, number>()
+  readonly byType = new Map<string, Model>()
+  readonly ctx: RenderContext
+
+  constructor(readonly models: ReadonlyArray<Model>, private readonly baseUrl: () => string) {
+    for (const m of models) {
+      this.byType.set(m.type, m)
+      this.tables.set(m.type, new Map())
+    }
+    this.ctx = {
+      get: (type, id) => this.tables.get(type)?.get(id),
+      all: (type) => [...(this.tables.get(type)?.values() ?? [])],
+      model: (type) => this.byType.get(type)!,
+      url: (model, id) => `${this.baseUrl()}/api/${model.path}/${id}/`
+    }
+  }
+
+  all(model: Model): ReadonlyArray<Stored> {
+    return this.ctx.all(model.type)
+  }
+
+  get(model: Model, id: number): Stored | undefined {
+    return this.tables.get(model.type)!.get(id)
+  }
+
+  /** Custom fields that apply to a model, by name. */
+  customFields(type: string): ReadonlyArray<Stored> {
+    return this.ctx.all("extras.customfield").filter((cf) => (cf["object_types"] as Array<string>).includes(type))
+  }
+
+  // ---- writes ---------------------------------------------------------------------------------------------
+
+  /** Validates `input` as a create (no `existing`) or a partial update of `existing`; nothing is stored. */
+  validate(model: Model, input: Record<string, unknown>, existing?: Stored): WriteResult {
+    const errors: Errors = {}
+    const add = (field: string, message: string) => (errors[field] ??= []).push(message)
+    const next: Stored = existing ? structuredClone(existing) : this.defaults(model)
+    for (const [name, field] of Object.entries(model.fields)) {
+      if (field.t === "gfk") {
+        this.writeGeneric(name, field.required === true, input, next, existing, add)
+        continue
+      }
+      if (field.t === "ro") continue
+      if (!(name in input)) {
+        if (!existing && "required" in field && field.required) add(name, "This field is required.")
+        continue
+      }
+      const r = this.coerce(field, input[name], name)
+      if (r instanceof Invalid) add(name, r.error)
+      else next[name] = r
+    }
+    if (model.tags !== false) {
+      if ("tags" in input) {
+        const ids = this.relatedList("extras.tag", input["tags"])
+        if ("error" in ids) add("tags", ids.error)
+        else next["tags"] = ids.value
+      }
+      if ("custom_fields" in input) this.writeCustomFields(model, input["custom_fields"], next, add)
+    }
+    if (Object.keys(errors).length > 0) return { _tag: "invalid", errors }
+    const cleaned: Errors = model.clean?.(next, this.ctx) ?? {}
+    for (const [field, messages] of Object.entries(cleaned)) messages.forEach((m) => add(field, m))
+    for (const u of model.unique ?? []) {
+      if (u.kind === "db" || !this.clashes(model, u, next)) continue
+      add(u.kind === "field" ? u.fields[0]! : "__all__", u.message)
+    }
+    return Object.keys(errors).length > 0 ? { _tag: "invalid", errors } : { _tag: "ok", value: next }
+  }
+
+  /** Stores a validated object; the database-level unique checks happen here (500 IntegrityError in NetBox). */
+  insert(model: Model, value: Stored): WriteResult {
+    for (const u of model.unique ?? []) {
+      if (this.clashes(model, u, value)) return { _tag: "integrity", message: u.kind === "db" ? u.message : `duplicate key value violates unique constraint (${u.fields.join(", ")})` }
+    }
+    const stamp = now()
+    if (value.id === 0) {
+      const id = (this.seq.get(model.type) ?? 0) + 1
+      this.seq.set(model.type, id)
+      value.id = id
+      value["created"] = stamp
+    }
+    value["last_updated"] = stamp
+    this.tables.get(model.type)!.set(value.id, value)
+    return { _tag: "ok", value }
+  }
+
+  remove(model: Model, id: number): void {
+    this.tables.get(model.type)!.delete(id)
+  }
+
+  /** Deletes with NetBox's on_delete rules: PROTECT refuses (409), CASCADE follows, SET_NULL clears. */
+  delete(model: Model, id: number): DeleteResult {
+    const doomed = new Map<string, Set<number>>()
+    const blockers: Array<string> = []
+    const collect = (type: string, oid: number) => {
+      const set = doomed.get(type) ?? new Set()
+      if (set.has(oid)) return
+      doomed.set(type, set.add(oid))
+      for (const m of this.models) {
+        for (const [fname, f] of Object.entries(m.fields)) {
+          for (const o of this.ctx.all(m.type)) {
+            const points = (f.t === "fk" && f.to === type && o[fname] === oid) ||
+              (f.t === "gfk" && o[`${fname}_type`] === type && o[`${fname}_id`] === oid)
+            if (!points) continue
+            if (f.t === "gfk" || (f.t === "fk" && f.onDelete === "cascade")) collect(m.type, o.id)
+            else if (f.t === "fk" && f.onDelete === "protect") blockers.push(`${m.type}:${o.id}`)
+          }
+        }
+      }
+    }
+    collect(model.type, id)
+    const real = blockers.filter((b) => {
+      const [type, oid] = b.split(":") as [string, string]
+      return !doomed.get(type)?.has(Number(oid))
+    })
+    if (real.length > 0) {
+      const names = real.map((b) => {
+        const [type, oid] = b.split(":") as [string, string]
+        const m = this.byType.get(type)!
+        return m.display(this.ctx.get(type, Number(oid))!, this.ctx)
+      })
+      return { _tag: "protected", detail: `Unable to delete object. ${real.length} dependent objects were found: ${names.join(", ")}` }
+    }
+    for (const [type, ids] of doomed) for (const oid of ids) this.tables.get(type)!.delete(oid)
+    for (const m of this.models) {
+      for (const o of this.ctx.all(m.type)) {
+        for (const [fname, f] of Object.entries(m.fields)) {
+          if (f.t === "fk" && f.onDelete === "null" && typeof o[fname] === "number" && doomed.get(f.to)?.has(o[fname] as number)) o[fname] = null
+          if (f.t === "m2m" && doomed.has(f.to)) o[fname] = (o[fname] as Array<number>).filter((x) => !doomed.get(f.to)!.has(x))
+        }
+        if (doomed.has("extras.tag") && Array.isArray(o["tags"])) o["tags"] = (o["tags"] as Array<number>).filter((t) => !doomed.get("extras.tag")!.has(t))
+      }
+    }
+    if (model.type === "extras.customfield") this.dropCustomField()
+    return { _tag: "ok" }
+  }
+
+  private dropCustomField() {
+    for (const m of this.models) {
+      const known = new Set(this.customFields(m.type).map((cf) => String(cf["name"])))
+      for (const o of this.ctx.all(m.type)) {
+        const data = o["custom_fields"] as Record<string, unknown> | undefined
+        if (data) for (const k of Object.keys(data)) if (!known.has(k)) delete data[k]
+      }
+    }
+  }
+
+  private defaults(model: Model): Stored {
+    const o: Stored = { id: 0 }
+    for (const [name, f] of Object.entries(model.fields)) {
+      switch (f.t) {
+        case "str": o[name] = f.default !== undefined ? f.default : f.nullable ? null : ""; break
+        case "int": case "num": o[name] = f.default ?? null; break
+        case "bool": o[name] = f.default ?? null; break
+        case "choice": o[name] = f.default ?? null; break
+        case "fk": case "datetime": o[name] = null; break
+        case "m2m": case "strlist": o[name] = []; break
+        case "json": o[name] = structuredClone(f.default ?? null); break
+        case "gfk": o[`${name}_type`] = null; o[`${name}_id`] = null; break
+        case "ro": break
+      }
+    }
+    if (model.tags !== false) {
+      o["tags"] = []
+      o["custom_fields"] = {}
+    }
+    return o
+  }
+
+  private coerce(field: Field, v: unknown, name: string): unknown {
+    const fail = (error: string) => new Invalid(error)
+    if (v === null) {
+      const nullable = field.t === "fk" ? !field.required
+        : field.t === "choice" ? !field.required && field.default === null
+        : field.t === "datetime" ? !field.required
+        : field.t === "json" ? true
+        : "nullable" in field && field.nullable === true
+      return nullable ? null : fail("This field may not be null.")
+    }
+    switch (field.t) {
+      case "str": {
+        if (typeof v !== "string" && typeof v !== "number") return fail("Not a valid string.")
+        const s = String(v).trim()
+        if (s === "" && field.required) return fail("This field may not be blank.")
+        if (name === "mac_address") {
+          const m = MAC.exec(s)
+          return m ? m.slice(1).join(":").toUpperCase() : fail("Enter a valid MAC address.")
+        }
+        return s
+      }
+      case "int": {
+        const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN
+        if (!Number.isInteger(n)) return fail("A valid integer is required.")
+        if (field.min !== undefined && n < field.min) return fail(`Ensure this value is greater than or equal to ${field.min}.`)
+        if (field.max !== undefined && n > field.max) return fail(`Ensure this value is less than or equal to ${field.max}.`)
+        return n
+      }
+      case "num": {
+        const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN
+        return Number.isFinite(n) ? n : fail("A valid number is required.")
+      }
+      case "bool": {
+        if (v === true || v === "true" || v === "True" || v === 1 || v === "1") return true
+        if (v === false || v === "false" || v === "False" || v === 0 || v === "0") return false
+        return fail("Must be a valid boolean.")
+      }
+      case "datetime": {
+        const d = typeof v === "string" ? new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`) : new Date(NaN)
+        return Number.isNaN(d.getTime())
+          ? fail("Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
+          : renderDatetime(d)
+      }
+      case "json": return v
+      case "strlist": {
+        if (!Array.isArray(v)) return fail(`Expected a list of items but got type "${typeof v}".`)
+        const bad = v.find((x) => typeof x !== "string" || !(this.byType.has(x) || OTHER_TYPES.includes(x)))
+        return bad === undefined ? [...v] : fail(`Invalid content type: ${String(bad)}`)
+      }
+      case "choice": {
+        const value = typeof v === "object" && v !== null && "value" in v ? (v as { value: unknown }).value : v
+        return typeof value === "string" && value in field.choices ? value : fail(`"${String(value)}" is not a valid choice.`)
+      }
+      case "fk": {
+        const r = this.related(field.to, v)
+        return "error" in r ? fail(r.error) : r.value
+      }
+      case "m2m": {
+        const r = this.relatedList(field.to, v)
+        return "error" in r ? fail(r.error) : r.value
+      }
+      case "gfk": case "ro": return v
+    }
+  }
+
+  /** A related object by numeric id or by a dict of attributes that must match exactly one object. */
+  private related(type: string, v: unknown): { value: number } | { error: string } {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const attrs = v as Record<string, unknown>
+      if (typeof attrs["id"] === "number" && Object.keys(attrs).length === 1) return this.related(type, attrs["id"])
+      const hits = this.ctx.all(type).filter((o) => Object.entries(attrs).every(([k, want]) => this.matchesAttr(o, k, want)))
+      if (hits.length === 1) return { value: hits[0]!.id }
+      return {
+        error: hits.length === 0
+          ? `Related object not found using the provided attributes: ${pyRepr(attrs)}`
+          : `Multiple objects match the provided attributes: ${pyRepr(attrs)}`
+      }
+    }
+    const id = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN
+    if (!Number.isInteger(id)) return { error: `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${String(v)}` }
+    return this.ctx.get(type, id) ? { value: id } : { error: `Related object not found using the provided numeric ID: ${id}` }
+  }
+
+  private matchesAttr(o: Stored, key: string, want: unknown): boolean {
+    const [field, sub] = key.split("__") as [string, string | undefined]
+    const have = o[field]
+    if (sub === "id" || (typeof want === "number" && typeof have === "number")) return have === want
+    return have === want || (have !== null && have !== undefined && String(have) === String(want))
+  }
+
+  private relatedList(type: string, v: unknown): { value: Array<number> } | { error: string } {
+    if (!Array.isArray(v)) return { error: `Expected a list of items but got type "${typeof v}".` }
+    const out: Array<number> = []
+    for (const item of v) {
+      const r = this.related(type, item)
+      if ("error" in r) return r
+      if (!out.includes(r.value)) out.push(r.value)
+    }
+    return { value: out }
+  }
+
+  private writeGeneric(
+    name: string,
+    required: boolean,
+    input: Record<string, unknown>,
+    next: Stored,
+    existing: Stored | undefined,
+    add: (field: string, message: string) => void
+  ) {
+    const typeKey = `${name}_type`
+    const idKey = `${name}_id`
+    if (!(typeKey in input) && !(idKey in input)) {
+      if (!existing && required) {
+        add(typeKey, "This field is required.")
+        add(idKey, "This field is required.")
+      }
+      return
+    }
+    const type = typeKey in input ? input[typeKey] : next[typeKey]
+    const id = idKey in input ? input[idKey] : next[idKey]
+    if (type === null && id === null) {
+      next[typeKey] = null
+      next[idKey] = null
+      return
+    }
+    if (typeof type !== "string" || !this.byType.has(type)) return add(typeKey, `Invalid content type: ${String(type)}`)
+    const pk = typeof id === "number" ? id : typeof id === "string" && /^\d+$/.test(id) ? Number(id) : NaN
+    if (!this.ctx.get(type, pk)) return add(idKey, `Related object not found using the provided value: ${String(id)}.`)
+    next[typeKey] = type
+    next[idKey] = pk
+  }
+
+  private writeCustomFields(model: Model, v: unknown, next: Stored, add: (field: string, message: string) => void) {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return add("custom_fields", "Invalid data. Expected a dictionary.")
+    const defs = new Map(this.customFields(model.type).map((cf) => [String(cf["name"]), cf]))
+    const data = { ...(next["custom_fields"] as Record<string, unknown>) }
+    for (const [key, value] of Object.entries(v)) {
+      const cf = defs.get(key)
+      if (!cf) return add("__all__", `Unknown field name '${key}' in custom field data.`)
+      const problem = value === null ? undefined : customFieldProblem(String(cf["type"]), value)
+      if (problem) return add("__all__", `Invalid value for custom field '${key}': ${problem}`)
+      data[key] = value
+    }
+    next["custom_fields"] = data
+  }
+
+  private clashes(model: Model, u: NonNullable<Model["unique"]>[number], o: Stored): boolean {
+    if (u.when && !u.when(o)) return false
+    if (u.fields.some((f) => o[f] === null || o[f] === undefined)) return false
+    const norm = (x: unknown) => (u.caseInsensitive && typeof x === "string" ? x.toLowerCase() : x)
+    return this.all(model).some((other) => other.id !== o.id && u.fields.every((f) => norm(other[f]) === norm(o[f])))
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------------------
+
+  /** Full representation, or the brief one (`brief=true`, and nested relations). */
+  render(model: Model, o: Stored, mode: "full" | "brief" = "full"): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      id: o.id,
+      url: this.ctx.url(model, o.id),
+      ...(mode === "full" ? { display_url: `${this.baseUrl()}/${model.path}/${o.id}/` } : {}),
+      display: model.display(o, this.ctx)
+    }
+    const wanted = mode === "full" ? Object.keys(model.fields) : model.brief.filter((f) => f in model.fields)
+    for (const name of wanted) {
+      const f = model.fields[name]!
+      switch (f.t) {
+        case "fk": out[name] = this.nested(f.to, o[name]); break
+        case "m2m": out[name] = (o[name] as Array<number>).map((id) => this.nested(f.to, id)); break
+        case "choice": out[name] = o[name] === null ? null : { value: o[name], label: f.choices[String(o[name])] }; break
+        case "gfk": {
+          const type = o[`${name}_type`] as string | null
+          out[`${name}_type`] = type
+          out[`${name}_id`] = o[`${name}_id`]
+          out[name] = type === null ? null : this.nested(type, o[`${name}_id`])
+          break
+        }
+        case "ro": out[name] = f.value(o, this.ctx); break
+        default: out[name] = o[name]
+      }
+    }
+    if (mode === "full" && model.tags !== false) {
+      out["tags"] = (o["tags"] as Array<number>).map((id) => this.nested("extras.tag", id))
+      const data = o["custom_fields"] as Record<string, unknown>
+      out["custom_fields"] = Object.fromEntries(this.customFields(model.type).map((cf) => [cf["name"], data[String(cf["name"])] ?? null]))
+    }
+    if (mode === "full") {
+      out["created"] = o["created"]
+      out["last_updated"] = o["last_updated"]
+    }
+    return out
+  }
+
+  private nested(type: string, id: unknown): unknown {
+    if (typeof id !== "number") return null
+    const o = this.ctx.get(type, id)
+    return o ? this.render(this.byType.get(type)!, o, "brief") : null
+  }
+}
+
+const customFieldProblem = (type: string, value: unknown): string | undefined => {
+  switch (type) {
+    case "integer": return Number.isInteger(value) ? undefined : "Value must be an integer."
+    case "decimal": return typeof value === "number" ? undefined : "Value must be a decimal."
+    case "boolean": return typeof value === "boolean" ? undefined : "Value must be true or false."
+    case "text": case "longtext": case "url": case "date": case "datetime": case "select":
+      return typeof value === "string" ? undefined : "Value must be a string."
+    default: return undefined
+  }
+}

@@ -1,0 +1,4 @@
+import { contractSuite } from "./suite.ts"
+import { simulatorTarget } from "./target.ts"
+
+contractSuite(simulatorTarget)
