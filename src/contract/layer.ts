@@ -4,28 +4,18 @@
  * swaps whole versions while the server runs.
  */
 import { HttpLayerRouter } from "@effect/platform"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { EndpointRepository } from "../endpoints/EndpointRepository.ts"
-import { ProxmoxForwarder } from "./forward.ts"
+import { ProxmoxClient } from "../proxmox/ProxmoxClient.ts"
 import { GeneratedRoutes } from "./GeneratedRoutes.ts"
 import { handleGenerated, PROXY_PREFIX } from "./proxy.ts"
 
-/** The routes; needs GeneratedRoutes, EndpointRepository and ProxmoxForwarder. */
+/** The routes; needs GeneratedRoutes, EndpointRepository and ProxmoxClient. */
 export const GeneratedProxmoxRoutes = HttpLayerRouter.use((router) =>
   Effect.gen(function*() {
-    const context = yield* Effect.context<GeneratedRoutes | EndpointRepository | ProxmoxForwarder>()
+    const context = yield* Effect.context<GeneratedRoutes | EndpointRepository | ProxmoxClient>()
     const handler = Effect.provide(handleGenerated, context)
     yield* router.add("*", PROXY_PREFIX, handler)
     yield* router.add("*", `${PROXY_PREFIX}/*`, handler)
   })
 )
-
-/**
- * Everything the generated surface needs except the endpoint repository: the mounted versions
- * (read from generated/proxmox at start-up) and the forwarder over the live ProxmoxClient.
- */
-export const ProxmoxContractLive = (options?: Parameters<typeof GeneratedRoutes.layer>[0]) =>
-  GeneratedProxmoxRoutes.pipe(
-    Layer.provideMerge(GeneratedRoutes.layer(options)),
-    Layer.provide(ProxmoxForwarder.layer)
-  )

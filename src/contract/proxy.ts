@@ -8,7 +8,7 @@ import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, ParseResult } from "effect"
 import { type BadRequest, badRequest, NotFound, UpstreamError } from "../domain/errors.ts"
 import type { ProxmoxError } from "../proxmox/errors.ts"
-import { ProxmoxForwarder, type ProxmoxRequest } from "./forward.ts"
+import { ProxmoxClient, type ProxmoxRequest } from "../proxmox/ProxmoxClient.ts"
 import { ALIAS_VERSION_TAG, GeneratedRoutes, type MountedVersion } from "./GeneratedRoutes.ts"
 import type { Operation } from "./operation.ts"
 import { proxyDocument } from "./proxyDocument.ts"
@@ -101,7 +101,7 @@ const serveOperation = (op: Operation, pathValues: Record<string, string>, query
       }, 400)
     }
     const endpoint = yield* selectEndpoint(selector)
-    const forwarder = yield* ProxmoxForwarder
+    const client = yield* ProxmoxClient
     const req: ProxmoxRequest = {
       method: op.method,
       path: renderPath(op, pathValues),
@@ -109,7 +109,7 @@ const serveOperation = (op: Operation, pathValues: Record<string, string>, query
         ? Object.keys(params).length > 0 ? { body: params } : {}
         : Object.keys(params).length > 0 ? { query: params as Query } : {})
     }
-    const data = yield* forwarder.request(endpoint, req).pipe(Effect.mapError((e) => upstreamFailure(op, e)))
+    const data = yield* client.request(endpoint, req).pipe(Effect.mapError((e) => upstreamFailure(op, e)))
     const fits = op.checkResponse(data)
     if (Either.isLeft(fits)) {
       yield* Effect.logWarning(

@@ -5,12 +5,12 @@
 import { HttpLayerRouter } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
-import { ProxmoxForwarder, type ProxmoxRequest } from "../../src/contract/forward.ts"
 import { GeneratedRoutes } from "../../src/contract/GeneratedRoutes.ts"
 import { GeneratedProxmoxRoutes } from "../../src/contract/layer.ts"
 import { ProxmoxEndpoint, ProxmoxEndpointId } from "../../src/domain/endpoint.ts"
 import { EndpointRepository } from "../../src/endpoints/EndpointRepository.ts"
 import type { ProxmoxError } from "../../src/proxmox/errors.ts"
+import { ProxmoxClient, type ProxmoxRequest } from "../../src/proxmox/ProxmoxClient.ts"
 
 export interface Call {
   readonly endpoint: ProxmoxEndpoint
@@ -64,7 +64,7 @@ export const makeHarness = async (
 ): Promise<Harness> => {
   const calls: Array<Call> = []
   const harness: { answer: Harness["answer"] } = { answer: { _tag: "data", data: null } }
-  const forwarder = ProxmoxForwarder.layerTest((endpoint, req) => {
+  const forwarder = ProxmoxClient.layerTest((endpoint, req) => {
     calls.push({ endpoint, req })
     const a = harness.answer
     return a._tag === "data" ? Effect.succeed(a.data) : Effect.fail(a.error)
