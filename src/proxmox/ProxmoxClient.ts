@@ -1,21 +1,32 @@
 /**
- * The Proxmox VE client. `connect(endpoint)` authenticates (API token or ticket), learns the
- * version and whether the endpoint is a cluster, a standalone host or a restricted user, and
- * returns a `ProxmoxSession` whose reads are bounded per endpoint, time-limited and retried when
- * transient. Sessions are cached per endpoint record (an edited record reconnects) for
- * `sessionTtl`, so a route does not pay ticket + version + status on every request.
+ * The Proxmox VE client. Everything is built on one primitive, `request(endpoint, req)`: a call
+ * through the endpoint's cached transport (chosen host + API token or ticket), returning the `data`
+ * of PVE's envelope. `connect(endpoint)` derives the session identity (version; cluster, standalone
+ * or restricted; name; nodes) from `request`, so `layerTest(handler)` is a complete client.
  */
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Cache, Context, Duration, Effect, Exit, Layer, Redacted, Schedule, Schema } from "effect"
+import { Cache, Context, Duration, Effect, Exit, Layer, Schema } from "effect"
 import type { ProxmoxEndpoint } from "../domain/endpoint.ts"
-import { type Credentials, credentialsOf } from "./auth.ts"
-import { ProxmoxClientConfig, type ProxmoxClientSettings } from "./config.ts"
-import { ProxmoxApiError, ProxmoxAuthFailed, type ProxmoxError, ProxmoxUnreachable } from "./errors.ts"
+import { credentialsOf } from "./auth.ts"
+import { ProxmoxClientConfig } from "./config.ts"
+import { ProxmoxApiError, ProxmoxAuthFailed, type ProxmoxError } from "./errors.ts"
 import { ProxmoxHttp } from "./ProxmoxHttp.ts"
 import { ClusterStatusItem, Version } from "./schemas.ts"
+import { openTransport, type Transport } from "./transport.ts"
 
 export type SessionMode = "cluster" | "standalone" | "restricted"
 
+export interface ProxmoxRequest {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE"
+  /** Relative to /api2/json, starts with "/". */
+  readonly path: string
+  readonly query?: Readonly<Record<string, string | ReadonlyArray<string>>>
+  readonly body?: Readonly<Record<string, unknown>>
+  readonly timeout?: Duration.DurationInput
+}
+
+export type RequestFn = (endpoint: ProxmoxEndpoint, req: ProxmoxRequest) => Effect.Effect<unknown, ProxmoxError>
+
+/** Query values as callers have them; undefined entries are left out. */
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>
 
 export interface ProxmoxSession {
@@ -25,129 +36,15 @@ export interface ProxmoxSession {
   /** Cluster name; the node name of a standalone host; domain or IP when restricted. */
   readonly name: string
   readonly mode: SessionMode
-  readonly authMode: Credentials["mode"]
   readonly version: Version
   /** GET /cluster/status as read at connect time; empty when restricted. */
   readonly status: ReadonlyArray<ClusterStatusItem>
   /** Node names known from the status (all members of a cluster, or the standalone node). */
   readonly nodeNames: ReadonlyArray<string>
-  /** GET `path` (relative to /api2/json), the `data` of the envelope as it came. */
+  /** GET `path`, the `data` of the envelope as it came. */
   readonly get: (path: string, query?: Query) => Effect.Effect<unknown, ProxmoxError>
   /** GET and decode with a (tolerant) Schema; an undecodable body is a ProxmoxApiError. */
   readonly read: <A, I>(schema: Schema.Schema<A, I>, path: string, query?: Query) => Effect.Effect<A, ProxmoxError>
-}
-
-/** Data envelope PVE wraps every answer in; `message`/`errors` explain failures. */
-const Envelope = Schema.Struct({
-  data: Schema.optional(Schema.Unknown),
-  message: Schema.optional(Schema.String),
-  errors: Schema.optional(Schema.Unknown)
-})
-
-const TicketData = Schema.Struct({ ticket: Schema.String, CSRFPreventionToken: Schema.String })
-
-const isTransient = (e: ProxmoxError) =>
-  e._tag === "ProxmoxUnreachable" || (e._tag === "ProxmoxApiError" && [408, 429, 502, 503, 504].includes(e.status))
-
-const reasonOf = (body: typeof Envelope.Type | undefined, fallback: string) => {
-  if (body?.errors !== undefined && body.errors !== null) {
-    return typeof body.errors === "string" ? body.errors : JSON.stringify(body.errors)
-  }
-  return body?.message?.trim() || fallback
-}
-
-/** One connection attempt's plumbing for a host: URL prefix, auth headers, error mapping. */
-const makeCaller = (
-  settings: ProxmoxClientSettings,
-  http: HttpClient.HttpClient,
-  endpoint: ProxmoxEndpoint,
-  host: string,
-  permits: Effect.Semaphore
-) => {
-  const base = `${settings.scheme}://${host.includes(":") ? `[${host}]` : host}:${endpoint.port}/api2/json`
-  const unreachable = (reason: string) => new ProxmoxUnreachable({ endpoint: endpoint.name, host, reason })
-
-  return (
-    method: "GET" | "POST",
-    path: string,
-    opts: { readonly query?: Query | undefined; readonly form?: Record<string, string>; readonly auth: (r: HttpClientRequest.HttpClientRequest) => HttpClientRequest.HttpClientRequest; readonly authMode: Credentials["mode"] }
-  ): Effect.Effect<unknown, ProxmoxError> => {
-    const rel = path.startsWith("/") ? path : `/${path}`
-    let request = HttpClientRequest.make(method)(base + rel).pipe(HttpClientRequest.acceptJson, opts.auth)
-    if (opts.query) {
-      for (const [k, v] of Object.entries(opts.query)) {
-        if (v !== undefined) request = HttpClientRequest.setUrlParam(request, k, typeof v === "boolean" ? (v ? "1" : "0") : String(v))
-      }
-    }
-    if (opts.form) request = HttpClientRequest.bodyUrlParams(request, opts.form)
-
-    const decodeBody = (res: HttpClientResponse.HttpClientResponse) =>
-      res.json.pipe(
-        Effect.flatMap(Schema.decodeUnknown(Envelope)),
-        Effect.orElseSucceed(() => undefined)
-      )
-
-    const once = http.execute(request).pipe(
-      Effect.mapError((e) => unreachable(e.reason === "Transport" ? String(e.cause ?? e.message) : e.message)),
-      Effect.flatMap((res) =>
-        Effect.flatMap(decodeBody(res), (body): Effect.Effect<unknown, ProxmoxError> => {
-          if (res.status === 401) {
-            return Effect.fail(new ProxmoxAuthFailed({ endpoint: endpoint.name, host, mode: opts.authMode, reason: reasonOf(body, "401 Unauthorized") }))
-          }
-          if (res.status < 200 || res.status >= 300) {
-            return Effect.fail(new ProxmoxApiError({ endpoint: endpoint.name, method, path: rel, status: res.status, reason: reasonOf(body, `HTTP ${res.status}`) }))
-          }
-          if (body === undefined) {
-            return Effect.fail(new ProxmoxApiError({ endpoint: endpoint.name, method, path: rel, status: res.status, reason: "response is not a JSON envelope" }))
-          }
-          return Effect.succeed(body.data ?? null)
-        })
-      ),
-      Effect.scoped,
-      Effect.timeoutFail({
-        duration: settings.requestTimeout,
-        onTimeout: () => unreachable(`no answer within ${Duration.format(settings.requestTimeout)}`)
-      }),
-      permits.withPermits(1)
-    )
-    // Only reads are retried: a POST may have taken effect before the connection dropped.
-    return method === "GET" && settings.retries > 0
-      ? Effect.retry(once, {
-        while: isTransient,
-        schedule: Schedule.exponential(settings.retryBase).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(settings.retries)))
-      })
-      : once
-  }
-}
-
-type Caller = ReturnType<typeof makeCaller>
-
-/** Authenticate on one host; a ticket when there is no token. */
-const authenticate = (call: Caller, creds: Credentials, endpoint: string, host: string) => {
-  if (creds.mode === "token") {
-    const header = Redacted.value(creds.header)
-    return Effect.succeed((r: HttpClientRequest.HttpClientRequest) => HttpClientRequest.setHeader(r, "Authorization", header))
-  }
-  return call("POST", "/access/ticket", {
-    form: { username: creds.username, password: Redacted.value(creds.password) },
-    auth: (r) => r,
-    authMode: "password"
-  }).pipe(
-    // PVE answers a wrong password with 401; older releases with 500 "authentication failure".
-    Effect.catchIf((e): e is ProxmoxApiError => e._tag === "ProxmoxApiError" && /authentication failure/i.test(e.reason), (e) =>
-      Effect.fail(new ProxmoxAuthFailed({ endpoint, host, mode: "password", reason: e.reason }))),
-    Effect.flatMap((data) =>
-      Schema.decodeUnknown(TicketData)(data).pipe(
-        Effect.mapError(() => new ProxmoxApiError({ endpoint, method: "POST", path: "/access/ticket", status: 200, reason: "ticket missing from the answer" }))
-      )
-    ),
-    Effect.map(({ CSRFPreventionToken, ticket }) => (r: HttpClientRequest.HttpClientRequest) =>
-      HttpClientRequest.setHeaders(r, {
-        Cookie: `PVEAuthCookie=${encodeURIComponent(ticket)}`,
-        ...(r.method === "GET" ? {} : { CSRFPreventionToken })
-      })
-    )
-  )
 }
 
 /** Cluster name from a `cluster` row; else the standalone node (the local one when marked). */
@@ -162,18 +59,20 @@ export const sessionIdentity = (
   return local ? { mode: "standalone", name: local.name, nodeNames: nodes } : { mode: "restricted", name: fallbackName, nodeNames: [] }
 }
 
-const connectHost = (
-  settings: ProxmoxClientSettings,
-  http: HttpClient.HttpClient,
-  endpoint: ProxmoxEndpoint,
-  creds: Credentials,
-  host: string
-) =>
+const toQuery = (q: Query | undefined): Record<string, string> | undefined =>
+  q === undefined
+    ? undefined
+    : Object.fromEntries(
+      Object.entries(q).flatMap(([k, v]) => (v === undefined ? [] : [[k, typeof v === "boolean" ? (v ? "1" : "0") : String(v)]]))
+    )
+
+/** The session of an endpoint, every read going through `request`. */
+const makeSession = (request: RequestFn, endpoint: ProxmoxEndpoint, host: string) =>
   Effect.gen(function*() {
-    const permits = yield* Effect.makeSemaphore(settings.maxConcurrentPerEndpoint)
-    const call = makeCaller(settings, http, endpoint, host, permits)
-    const auth = yield* authenticate(call, creds, endpoint.name, host)
-    const get = (path: string, query?: Query) => call("GET", path, { query, auth, authMode: creds.mode })
+    const get = (path: string, query?: Query) => {
+      const q = toQuery(query)
+      return request(endpoint, { method: "GET", path, ...(q ? { query: q } : {}) })
+    }
     const read = <A, I>(schema: Schema.Schema<A, I>, path: string, query?: Query) =>
       get(path, query).pipe(
         Effect.flatMap((data) =>
@@ -188,47 +87,70 @@ const connectHost = (
       Effect.catchIf((e) => e._tag === "ProxmoxApiError" && e.isPermissionDenied, () => Effect.succeed([]))
     )
     const identity = sessionIdentity(status, endpoint.domain ?? endpoint.hosts[endpoint.hosts.length - 1]!)
-    return { endpoint, host, authMode: creds.mode, version, status, get, read, ...identity } satisfies ProxmoxSession
+    return { endpoint, host, version, status, get, read, ...identity } satisfies ProxmoxSession
   })
 
-export class ProxmoxClient extends Context.Tag("proxbox/ProxmoxClient")<ProxmoxClient, {
-  /** A connected session for this endpoint, reused while fresh. */
+export interface ProxmoxClientService {
+  /** Any verb, through the endpoint's cached, authenticated transport. */
+  readonly request: RequestFn
+  /** The endpoint's session (identity + reads), reused for `sessionTtl`. */
   readonly connect: (endpoint: ProxmoxEndpoint) => Effect.Effect<ProxmoxSession, ProxmoxError>
-  /** Forget the cached session (after an auth failure or an endpoint edit/delete). */
+  /** Forget cached transport and session (after an endpoint edit or delete). */
   readonly invalidate: (endpoint: ProxmoxEndpoint) => Effect.Effect<void>
-}>() {
+}
+
+/** Sessions cached per endpoint record (an edited record is another key); failures are not cached. */
+const withSessions = (
+  request: RequestFn,
+  hostOf: (endpoint: ProxmoxEndpoint) => Effect.Effect<string, ProxmoxError>,
+  ttl: Duration.Duration,
+  forget: (endpoint: ProxmoxEndpoint) => Effect.Effect<void>
+) =>
+  Effect.map(
+    Cache.makeWith({
+      capacity: 1024,
+      lookup: (endpoint: ProxmoxEndpoint) => Effect.flatMap(hostOf(endpoint), (host) => makeSession(request, endpoint, host)),
+      timeToLive: (exit) => (Exit.isSuccess(exit) ? ttl : Duration.zero)
+    }),
+    (sessions): ProxmoxClientService => ({
+      request,
+      connect: (endpoint) => sessions.get(endpoint),
+      invalidate: (endpoint) => Effect.zipRight(sessions.invalidate(endpoint), forget(endpoint))
+    })
+  )
+
+export class ProxmoxClient extends Context.Tag("proxbox/ProxmoxClient")<ProxmoxClient, ProxmoxClientService>() {
   static readonly layerWithoutDependencies = Layer.effect(
     ProxmoxClient,
     Effect.gen(function*() {
       const settings = yield* ProxmoxClientConfig
-      const { client } = yield* ProxmoxHttp
-
-      // Domain first, the IP when the domain gives no HTTP answer at all (an HTTP error is final).
-      const open = (endpoint: ProxmoxEndpoint): Effect.Effect<ProxmoxSession, ProxmoxError> => {
-        const creds = credentialsOf(endpoint)
-        if (creds === null) {
-          return Effect.fail(new ProxmoxAuthFailed({ endpoint: endpoint.name, host: endpoint.hosts[0]!, mode: "password", reason: "no password and no complete API token stored" }))
-        }
-        const [first, ...rest] = endpoint.hosts
-        return rest.reduce<Effect.Effect<ProxmoxSession, ProxmoxError>>(
-          (attempt, host) => Effect.catchTag(attempt, "ProxmoxUnreachable", () => connectHost(settings, client(endpoint.verify_ssl), endpoint, creds, host)),
-          connectHost(settings, client(endpoint.verify_ssl), endpoint, creds, first!)
-        )
-      }
-
-      const cache = yield* Cache.makeWith({
+      const http = yield* ProxmoxHttp
+      // A transport lives until its ticket is due for renewal (PVE tickets expire after 2 h).
+      const transports = yield* Cache.makeWith({
         capacity: 1024,
-        lookup: open,
-        timeToLive: (exit) => (Exit.isSuccess(exit) ? settings.sessionTtl : Duration.zero)
+        lookup: (endpoint: ProxmoxEndpoint): Effect.Effect<Transport, ProxmoxError> => {
+          const creds = credentialsOf(endpoint)
+          return creds === null
+            ? Effect.fail(new ProxmoxAuthFailed({ endpoint: endpoint.name, host: endpoint.hosts[0]!, mode: "password", reason: "no password and no complete API token stored" }))
+            : openTransport(settings, http.client(endpoint), endpoint, creds)
+        },
+        timeToLive: (exit) => (Exit.isSuccess(exit) ? settings.ticketRenewal : Duration.zero)
       })
-      return {
-        connect: (endpoint) =>
-          cache.get(endpoint).pipe(
-            // A cached ticket may have expired or the password changed: reconnect once.
-            Effect.map((session) => withReconnect(session, () => cache.invalidate(endpoint).pipe(Effect.zipRight(cache.get(endpoint)))))
-          ),
-        invalidate: (endpoint) => cache.invalidate(endpoint)
-      }
+      // A 401 on a cached transport (ticket revoked, password changed): log in again once.
+      const request: RequestFn = (endpoint, req) =>
+        Effect.flatMap(transports.get(endpoint), (t) => t.call(req)).pipe(
+          Effect.catchTag("ProxmoxAuthFailed", () =>
+            transports.invalidate(endpoint).pipe(
+              Effect.zipRight(transports.get(endpoint)),
+              Effect.flatMap((t) => t.call(req))
+            ))
+        )
+      return yield* withSessions(
+        request,
+        (endpoint) => Effect.map(transports.get(endpoint), (t) => t.host),
+        settings.sessionTtl,
+        (endpoint) => transports.invalidate(endpoint)
+      )
     })
   )
 
@@ -236,16 +158,8 @@ export class ProxmoxClient extends Context.Tag("proxbox/ProxmoxClient")<ProxmoxC
     Layer.provide(ProxmoxHttp.layer),
     Layer.provideMerge(ProxmoxClientConfig.layer)
   )
-}
 
-/** Reads that fail with 401 on a cached session reconnect once and retry on the fresh session. */
-const withReconnect = (
-  session: ProxmoxSession,
-  reconnect: () => Effect.Effect<ProxmoxSession, ProxmoxError>
-): ProxmoxSession => ({
-  ...session,
-  get: (path, query) =>
-    session.get(path, query).pipe(Effect.catchTag("ProxmoxAuthFailed", () => Effect.flatMap(reconnect(), (s) => s.get(path, query)))),
-  read: (schema, path, query) =>
-    session.read(schema, path, query).pipe(Effect.catchTag("ProxmoxAuthFailed", () => Effect.flatMap(reconnect(), (s) => s.read(schema, path, query))))
-})
+  /** Every call goes to `handler`; sessions and typed reads are derived from it (not cached). */
+  static readonly layerTest = (handler: RequestFn): Layer.Layer<ProxmoxClient> =>
+    Layer.effect(ProxmoxClient, withSessions(handler, (e) => Effect.succeed(e.hosts[0]!), Duration.zero, () => Effect.void))
+}

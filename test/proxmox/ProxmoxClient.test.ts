@@ -1,14 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Schema } from "effect"
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { Duration, Effect, Redacted, Schema, TestClock } from "effect"
 import { ProxmoxEndpoint } from "../../src/domain/endpoint.ts"
 import { ProxmoxClient } from "../../src/proxmox/ProxmoxClient.ts"
 import { ClusterResource, Guest, NodeSummary } from "../../src/proxmox/schemas.ts"
 import { seedInventory } from "../../src/testing/proxmox/inventory.ts"
-import { ProxmoxSimulator } from "../../src/testing/proxmox/ProxmoxSimulator.ts"
+import { ProxmoxSimulator, type ProxmoxSimulatorService, SIMULATOR_TLS } from "../../src/testing/proxmox/ProxmoxSimulator.ts"
+import { tlsPolicyFrom } from "../../src/proxmox/config.ts"
+import { ProxmoxApiError } from "../../src/proxmox/errors.ts"
 import { ProxmoxSimulatorTest } from "../../src/testing/proxmox/layers.ts"
 
 const setup = Effect.all([ProxmoxSimulator, ProxmoxClient])
@@ -18,7 +16,7 @@ describe("ProxmoxClient against the simulator", () => {
     Effect.gen(function*() {
       const [sim, client] = yield* setup
       const session = yield* client.connect(sim.endpoint())
-      expect(session).toMatchObject({ mode: "cluster", name: "lab", authMode: "token", host: "127.0.0.1" })
+      expect(session).toMatchObject({ mode: "cluster", name: "lab", host: "127.0.0.1" })
       expect(session.version.release).toBe("8.4")
       expect(session.nodeNames).toEqual(["pve1", "pve2", "pve3"])
       const nodes = yield* session.read(Schema.Array(NodeSummary), "/nodes")
@@ -32,8 +30,7 @@ describe("ProxmoxClient against the simulator", () => {
     Effect.gen(function*() {
       const [sim, client] = yield* setup
       const endpoint = sim.endpoint({ auth: "password" })
-      const session = yield* client.connect(endpoint)
-      expect(session.authMode).toBe("password")
+      yield* client.connect(endpoint)
       expect(sim.requests().map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
         "POST /access/ticket none",
         "GET /version ticket",
@@ -50,8 +47,6 @@ describe("ProxmoxClient against the simulator", () => {
       expect(sim.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
         "GET /nodes", // 401: ticket gone
         "POST /access/ticket",
-        "GET /version",
-        "GET /cluster/status",
         "GET /nodes"
       ])
     }).pipe(Effect.provide(ProxmoxSimulatorTest())))
@@ -139,24 +134,94 @@ describe("ProxmoxClient against the simulator", () => {
     }).pipe(Effect.provide(ProxmoxSimulatorTest({}, { maxConcurrentPerEndpoint: 3 }))))
 })
 
-describe("TLS", () => {
-  const dir = mkdtempSync(join(tmpdir(), "pve-tls-"))
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")
-  ], { stdio: "ignore" })
-  const tls = { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") }
+describe("TLS (the simulator serves its fixture certificate)", () => {
+  const strict = (sim: ProxmoxSimulatorService) => new ProxmoxEndpoint({ ...sim.endpoint({ id: 2 }), verify_ssl: true })
 
-  it.live("verify_ssl=false accepts a self-signed certificate, verify_ssl=true refuses it", () =>
+  it.live("verify_ssl=false accepts the self-signed certificate; verify_ssl=true refuses it once, without retrying", () =>
     Effect.gen(function*() {
       const [sim, client] = yield* setup
-      const relaxed = yield* client.connect(sim.endpoint())
-      expect(relaxed.name).toBe("lab")
-      const strict = new ProxmoxEndpoint({ ...sim.endpoint({ id: 2 }), verify_ssl: true })
-      const refused = yield* client.connect(strict).pipe(Effect.flip)
+      expect((yield* client.connect(sim.endpoint())).name).toBe("lab")
+      sim.resetRequests()
+      const refused = yield* client.connect(strict(sim)).pipe(Effect.flip)
       expect(refused._tag).toBe("ProxmoxUnreachable")
-    }).pipe(Effect.provide(ProxmoxSimulatorTest({ tls }, { retries: 0 }))))
+      expect(sim.connections()).toBe(1) // retries: 2, yet one attempt: certificates do not heal
+    }).pipe(Effect.provide(ProxmoxSimulatorTest())))
+
+  it.live("a trusted CA verifies the certificate", () =>
+    Effect.gen(function*() {
+      const [sim, client] = yield* setup
+      expect((yield* client.connect(strict(sim))).name).toBe("lab")
+    }).pipe(Effect.provide(ProxmoxSimulatorTest({}, { tlsPolicy: tlsPolicyFrom(SIMULATOR_TLS.cert, {}) }))))
+
+  it.live("a fingerprint pin accepts exactly that certificate", () =>
+    Effect.gen(function*() {
+      const [sim, client] = yield* setup
+      expect((yield* client.connect(sim.endpoint({ name: "pinned" }))).name).toBe("lab")
+      const wrong = yield* client.connect(sim.endpoint({ id: 3, name: "mispinned" })).pipe(Effect.flip)
+      expect(wrong.message).toContain("fingerprint mismatch")
+    }).pipe(Effect.provide(ProxmoxSimulatorTest({}, {
+      retries: 0,
+      tlsPolicy: tlsPolicyFrom(null, { pinned: SIMULATOR_TLS.fingerprint256.toLowerCase(), mispinned: "00:11" })
+    }))))
 })
+
+describe("tickets, writes and the test layer", () => {
+  it.effect("a ticket is renewed before PVE's 2 h expiry (TestClock)", () =>
+    Effect.gen(function*() {
+      const [sim, client] = yield* setup
+      const endpoint = sim.endpoint({ auth: "password" })
+      const logins = () => sim.requests().filter((r) => r.path === "/access/ticket").length
+      yield* client.request(endpoint, { method: "GET", path: "/version" })
+      yield* TestClock.adjust("90 minutes")
+      yield* client.request(endpoint, { method: "GET", path: "/version" })
+      expect(logins()).toBe(1)
+      yield* TestClock.adjust("15 minutes") // 105 min > ticketRenewal (100 min) < 120 min expiry
+      yield* client.request(endpoint, { method: "GET", path: "/version" })
+      expect(logins()).toBe(2)
+    }).pipe(Effect.provide(ProxmoxSimulatorTest())))
+
+  it.live("writes carry the CSRF token with a ticket and are never retried", () =>
+    Effect.gen(function*() {
+      const [sim, client] = yield* setup
+      const endpoint = sim.endpoint({ auth: "password" })
+      const write = client.request(endpoint, { method: "POST", path: "/nodes/pve1/qemu/100/status/start", body: { skiplock: true } })
+      // The simulator implements no writes: 501 (not 401) shows the CSRF token was accepted.
+      expect(yield* write.pipe(Effect.flip)).toMatchObject({ _tag: "ProxmoxApiError", status: 501 })
+      sim.resetRequests()
+      sim.inject({ path: "/nodes/pve1/qemu/100/status/start", kind: { status: 503 } })
+      yield* write.pipe(Effect.flip)
+      expect(sim.requests()).toHaveLength(1)
+    }).pipe(Effect.provide(ProxmoxSimulatorTest())))
+
+  it.effect("layerTest(handler) gives a complete client: sessions and typed reads come from the handler", () =>
+    Effect.gen(function*() {
+      const client = yield* ProxmoxClient
+      const session = yield* client.connect(new ProxmoxEndpoint({ ...fakeEndpoint, domain: "pve.test" }))
+      expect(session).toMatchObject({ mode: "standalone", name: "solo", host: "pve.test", nodeNames: ["solo"] })
+      expect(yield* session.read(Schema.Array(Guest), "/nodes/solo/qemu")).toEqual([{ vmid: 100, name: "a" }])
+    }).pipe(Effect.provide(ProxmoxClient.layerTest((_endpoint, req) => {
+      switch (req.path) {
+        case "/version": return Effect.succeed({ version: "9.1.2", release: "9.1" })
+        case "/cluster/status": return Effect.succeed([{ type: "node", name: "solo", local: 1 }])
+        case "/nodes/solo/qemu": return Effect.succeed([{ vmid: "100", name: "a" }])
+        default: return Effect.fail(new ProxmoxApiError({ endpoint: "x", method: req.method, path: req.path, status: 501, reason: "no" }))
+      }
+    }))))
+})
+
+const fakeEndpoint = {
+  id: 9 as ProxmoxEndpoint["id"],
+  name: "fake",
+  ip_address: "10.0.0.9/24",
+  domain: null,
+  port: 8006,
+  username: "root@pam",
+  password: null,
+  verify_ssl: true,
+  token_name: "t",
+  token_value: Redacted.make("s"),
+  netbox_id: null
+}
 
 describe("tolerant schemas", () => {
   it("coerces identity fields, drops odd values, keeps unknown keys", () => {

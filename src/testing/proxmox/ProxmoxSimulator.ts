@@ -8,12 +8,14 @@
  * committed there yet); unknown paths answer 501 as PVE does.
  */
 import { Context, Effect, Layer, Redacted } from "effect"
-import { randomUUID } from "node:crypto"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import { randomUUID, X509Certificate } from "node:crypto"
+import { readFileSync } from "node:fs"
 import type { AddressInfo } from "node:net"
 import { ProxmoxEndpoint, type ProxmoxEndpointId } from "../../domain/endpoint.ts"
-import { type Row, type SimGuest, type SimInventory, type SimNode, seedInventory } from "./inventory.ts"
+import { answerGet, fail, PveError } from "./api.ts"
+import { type SimInventory, seedInventory } from "./inventory.ts"
 
 export type FaultKind =
   | { readonly status: number; readonly message?: string }
@@ -42,8 +44,8 @@ export interface SimulatorOptions {
   readonly inventory?: SimInventory
   /** Delay before every answer, in real milliseconds (this is a server, not test timing). */
   readonly latencyMs?: number
-  /** Serve HTTPS with this key and certificate (PEM). */
-  readonly tls?: { readonly key: string; readonly cert: string }
+  /** HTTPS with the fixture certificate (default), another key/certificate (PEM), or plain http (false). */
+  readonly tls?: false | { readonly key: string; readonly cert: string }
 }
 
 export interface ProxmoxSimulatorService {
@@ -60,10 +62,22 @@ export interface ProxmoxSimulatorService {
   readonly requests: () => ReadonlyArray<SimRequest>
   /** Most requests the server held at once since the last reset. */
   readonly peakInFlight: () => number
+  /** TCP connections accepted since the last reset (a refused TLS handshake still counts one). */
+  readonly connections: () => number
+  /** Clears the request log and the peak and connection counters. */
   readonly resetRequests: () => void
   /** A ProxmoxEndpoint record pointing here, with the seeded token (default) or password. */
   readonly endpoint: (options?: { readonly id?: number; readonly name?: string; readonly auth?: "token" | "password"; readonly domain?: string | null }) => ProxmoxEndpoint
 }
+
+const fixture = (name: string) => readFileSync(new URL(`./tls/${name}`, import.meta.url), "utf8")
+
+/** The simulator's self-signed certificate (SAN 127.0.0.1, localhost): trust it as a CA or pin it. */
+export const SIMULATOR_TLS = {
+  key: fixture("key.pem"),
+  cert: fixture("cert.pem"),
+  fingerprint256: new X509Certificate(fixture("cert.pem")).fingerprint256
+} as const
 
 export class ProxmoxSimulator extends Context.Tag("proxbox/testing/ProxmoxSimulator")<
   ProxmoxSimulator,
@@ -74,140 +88,10 @@ export class ProxmoxSimulator extends Context.Tag("proxbox/testing/ProxmoxSimula
   static readonly layer = (options: SimulatorOptions = {}) => Layer.scoped(ProxmoxSimulator, start(options))
 }
 
-class PveError {
-  constructor(readonly status: number, readonly message: string, readonly errors?: Record<string, string>) {}
-}
-
-const fail = (status: number, message: string, errors?: Record<string, string>): never => {
-  throw new PveError(status, message, errors)
-}
-
-type Handler = (m: RegExpMatchArray, q: URLSearchParams, inv: SimInventory) => unknown
-
-const findNode = (inv: SimInventory, name: string): SimNode =>
-  inv.nodes.find((n) => n.name === name) ??
-    fail(500, `hostname lookup '${name}' failed - failed to get address info for: ${name}: Name or service not known`)
-
-const findGuest = (inv: SimInventory, node: string, type: string, vmid: string): SimGuest =>
-  findNode(inv, node).guests.find((g) => g.type === type && String(g.vmid) === vmid) ??
-    fail(500, `Configuration file 'nodes/${node}/${type === "qemu" ? "qemu-server" : "lxc"}/${vmid}.conf' does not exist`)
-
-const guestSummary = (g: SimGuest): Row => ({
-  vmid: g.vmid,
-  name: g.name,
-  status: g.status,
-  cpus: g.cpus,
-  maxmem: g.maxmem,
-  maxdisk: g.maxdisk,
-  mem: g.status === "running" ? Math.floor(g.maxmem / 3) : 0,
-  uptime: g.status === "running" ? 86_400 : 0,
-  ...(g.template ? { template: 1 } : {}),
-  ...(g.tags ? { tags: g.tags } : {}),
-  ...(g.type === "lxc" ? { type: "lxc" } : {})
-})
-
-const storageOnNode = (s: Row, node: string) =>
-  typeof s["nodes"] !== "string" || s["nodes"].split(",").includes(node)
-
-const resources = (inv: SimInventory, type: string | null): Array<Row> => {
-  const out: Array<Row> = []
-  for (const n of inv.nodes) {
-    if (type === null || type === "node") {
-      out.push({ id: `node/${n.name}`, type: "node", node: n.name, status: n.online ? "online" : "offline", maxcpu: 16, maxmem: 64 * 1024 ** 3, maxdisk: 512 * 1024 ** 3, level: "" })
-    }
-    if (type === null || type === "vm") {
-      for (const g of n.guests) {
-        out.push({ ...guestSummary(g), id: `${g.type}/${g.vmid}`, type: g.type, node: n.name, template: g.template ? 1 : 0, maxcpu: g.cpus })
-      }
-    }
-    if (type === null || type === "storage") {
-      for (const s of inv.storage.filter((s) => storageOnNode(s, n.name))) {
-        out.push({ id: `storage/${n.name}/${s["storage"]}`, type: "storage", node: n.name, storage: s["storage"], plugintype: s["type"], status: "available", shared: s["shared"], content: s["content"], maxdisk: 100 * 1024 ** 3, disk: 10 * 1024 ** 3 })
-      }
-    }
-  }
-  if (type === null || type === "sdn") {
-    for (const n of inv.nodes) out.push({ id: `sdn/${n.name}/localnetwork`, type: "sdn", sdn: "localnetwork", node: n.name, status: "ok" })
-  }
-  return out
-}
-
-const clusterStatus = (inv: SimInventory): Array<Row> => [
-  ...(inv.cluster ? [{ type: "cluster", id: "cluster", name: inv.cluster.name, nodes: inv.nodes.length, quorate: 1, version: inv.nodes.length + 1 }] : []),
-  ...inv.nodes.map((n, i) => ({ type: "node", id: `node/${n.name}`, name: n.name, ip: n.ip, nodeid: i + 1, online: n.online ? 1 : 0, local: i === 0 ? 1 : 0, level: "" }))
-]
-
-/** GET routes, matched in order against the path below /api2/json. */
-const routes: ReadonlyArray<readonly [RegExp, Handler]> = [
-  [/^\/version$/, (_m, _q, inv) => inv.version],
-  [/^\/access$/, () => ["users", "groups", "roles", "acl", "domains", "ticket", "password", "permissions", "tfa"].map((subdir) => ({ subdir }))],
-  [/^\/pools$/, (_m, _q, inv) => inv.pools],
-  [/^\/storage$/, (_m, _q, inv) => inv.storage],
-  [/^\/storage\/([^/]+)$/, (m, _q, inv) => inv.storage.find((s) => s["storage"] === m[1]) ?? fail(500, `storage '${m[1]}' does not exist`)],
-  [/^\/cluster$/, () => ["log", "options", "resources", "status", "tasks", "backup", "replication", "config", "ha", "sdn"].map((name) => ({ name }))],
-  [/^\/cluster\/status$/, (_m, _q, inv) => clusterStatus(inv)],
-  [/^\/cluster\/resources$/, (_m, q, inv) => {
-    const type = q.get("type")
-    if (type !== null && !["vm", "storage", "node", "sdn"].includes(type)) fail(400, "Parameter verification failed.", { type: `value '${type}' does not have a value in the enumeration 'vm, storage, node, sdn'` })
-    return resources(inv, type)
-  }],
-  [/^\/cluster\/backup$/, (_m, _q, inv) => inv.backupJobs],
-  [/^\/cluster\/backup\/([^/]+)$/, (m, _q, inv) => inv.backupJobs.find((j) => j["id"] === m[1]) ?? fail(500, `job '${m[1]}' not found`)],
-  [/^\/cluster\/replication$/, (_m, _q, inv) => inv.replication],
-  [/^\/cluster\/tasks$/, (_m, _q, inv) => inv.nodes.flatMap((n) => n.tasks)],
-  [/^\/nodes$/, (_m, _q, inv) =>
-    inv.nodes.map((n) => ({
-      node: n.name,
-      id: `node/${n.name}`,
-      type: "node",
-      status: n.online ? "online" : "offline",
-      level: "",
-      ...(n.online
-        ? { cpu: 0.02, maxcpu: 16, mem: 8 * 1024 ** 3, maxmem: 64 * 1024 ** 3, disk: 4 * 1024 ** 3, maxdisk: 512 * 1024 ** 3, uptime: 1_000_000, ssl_fingerprint: `AA:BB:${n.ip}` }
-        : {})
-    }))],
-  [/^\/nodes\/([^/]+)\/version$/, (m, _q, inv) => (findNode(inv, m[1]!), inv.version)],
-  [/^\/nodes\/([^/]+)\/status$/, (m, _q, inv) => (findNode(inv, m[1]!), { uptime: 1_000_000, cpuinfo: { cpus: 16 }, pveversion: `pve-manager/${inv.version.version}` })],
-  [/^\/nodes\/([^/]+)\/network$/, (m, q, inv) => {
-    const all = findNode(inv, m[1]!).network
-    const type = q.get("type")
-    if (type === null) return all
-    if (type === "any_bridge") return all.filter((i) => i["type"] === "bridge" || i["type"] === "OVSBridge")
-    return all.filter((i) => i["type"] === type)
-  }],
-  [/^\/nodes\/([^/]+)\/tasks$/, (m, _q, inv) => findNode(inv, m[1]!).tasks],
-  [/^\/nodes\/([^/]+)\/(qemu|lxc)$/, (m, _q, inv) => findNode(inv, m[1]!).guests.filter((g) => g.type === m[2]).map(guestSummary)],
-  [/^\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)\/config$/, (m, _q, inv) => ({ ...findGuest(inv, m[1]!, m[2]!, m[3]!).config })],
-  [/^\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)\/status\/current$/, (m, _q, inv) => {
-    const g = findGuest(inv, m[1]!, m[2]!, m[3]!)
-    return { ...guestSummary(g), qmpstatus: g.status, ...(g.type === "qemu" ? { agent: g.agentInterfaces ? 1 : 0 } : {}) }
-  }],
-  [/^\/nodes\/([^/]+)\/(qemu|lxc)\/(\d+)\/snapshot$/, (m, _q, inv) => findGuest(inv, m[1]!, m[2]!, m[3]!).snapshots],
-  [/^\/nodes\/([^/]+)\/qemu\/(\d+)\/agent\/network-get-interfaces$/, (m, _q, inv) => {
-    const g = findGuest(inv, m[1]!, "qemu", m[2]!)
-    return g.agentInterfaces ? { result: g.agentInterfaces } : fail(500, "QEMU guest agent is not running")
-  }],
-  [/^\/nodes\/([^/]+)\/lxc\/(\d+)\/interfaces$/, (m, _q, inv) => {
-    const g = findGuest(inv, m[1]!, "lxc", m[2]!)
-    return g.status === "running" ? [{ name: "eth0", hwaddr: String(g.config["net0"]).match(/hwaddr=([^,]+)/)?.[1], inet: String(g.config["net0"]).match(/ip=([^,]+)/)?.[1] }] : fail(500, `CT ${g.vmid} not running`)
-  }],
-  [/^\/nodes\/([^/]+)\/storage$/, (m, _q, inv) => {
-    const node = findNode(inv, m[1]!)
-    return inv.storage.filter((s) => storageOnNode(s, node.name)).map((s) => ({ storage: s["storage"], type: s["type"], content: s["content"], shared: s["shared"] ?? 0, active: 1, enabled: s["disable"] ? 0 : 1, total: 100 * 1024 ** 3, used: 10 * 1024 ** 3, avail: 90 * 1024 ** 3 }))
-  }],
-  [/^\/nodes\/([^/]+)\/storage\/([^/]+)\/content$/, (m, q, inv) => {
-    const node = findNode(inv, m[1]!)
-    if (!inv.storage.some((s) => s["storage"] === m[2] && storageOnNode(s, node.name))) fail(500, `storage '${m[2]}' does not exist`)
-    const content = q.get("content")
-    const vmid = q.get("vmid")
-    return (node.content[m[2]!] ?? []).filter((c) => (content === null || c["content"] === content) && (vmid === null || String(c["vmid"]) === vmid))
-  }]
-]
-
 const start = (options: SimulatorOptions) =>
   Effect.gen(function*() {
     const inventory = options.inventory ?? seedInventory()
-    const tickets = new Map<string, string>() // ticket → user
+    const tickets = new Map<string, { user: string; csrf: string }>()
     let faults: Array<{ fault: Fault; left: number }> = []
     let latencyMs = options.latencyMs ?? 0
     let log: Array<SimRequest> = []
@@ -220,8 +104,11 @@ const start = (options: SimulatorOptions) =>
       const token = header?.match(/^PVEAPIToken=([^=]+)=(.+)$/)
       if (token) return inventory.tokens[token[1]!] === token[2] ? { principal: token[1]!, via: "token" } : null
       const cookie = req.headers.cookie?.match(/PVEAuthCookie=([^;]+)/)
-      const user = cookie ? tickets.get(decodeURIComponent(cookie[1]!)) : undefined
-      return user ? { principal: user, via: "ticket" } : null
+      const ticket = cookie ? tickets.get(decodeURIComponent(cookie[1]!)) : undefined
+      if (!ticket) return null
+      // PVE refuses ticket-authenticated writes without the ticket's CSRF token.
+      if (req.method !== "GET" && req.headers["csrfpreventiontoken"] !== ticket.csrf) return null
+      return { principal: ticket.user, via: "ticket" }
     }
 
     const answer = (res: Http.ServerResponse, status: number, body: unknown, reason?: string) => {
@@ -258,19 +145,16 @@ const start = (options: SimulatorOptions) =>
             return answer(res, 401, { data: null, message: "authentication failure" }, "authentication failure")
           }
           const ticket = `PVE:${username}:${randomUUID()}`
-          tickets.set(ticket, username)
-          return answer(res, 200, { data: { username, ticket, CSRFPreventionToken: randomUUID(), clustername: inventory.cluster?.name } })
+          const csrf = randomUUID()
+          tickets.set(ticket, { user: username, csrf })
+          return answer(res, 200, { data: { username, ticket, CSRFPreventionToken: csrf, clustername: inventory.cluster?.name } })
         }
         if (who === null) return answer(res, 401, { data: null, message: "No ticket" }, "No ticket")
         if (method !== "GET") fail(501, `Method '${method} ${path}' not implemented`)
         if (path === "/cluster/status" && inventory.restricted.includes(who.principal)) {
           fail(403, "Permission check failed (/, Sys.Audit)")
         }
-        for (const [re, handler] of routes) {
-          const m = path.match(re)
-          if (m) return answer(res, 200, { data: handler(m, url.searchParams, inventory) })
-        }
-        return fail(501, `Method 'GET /api2/json${path}' not implemented`)
+        return answer(res, 200, { data: answerGet(inventory, path, url.searchParams) })
       } catch (e) {
         if (!(e instanceof PveError)) throw e
         return answer(res, e.status, { data: null, message: `${e.message}\n`, ...(e.errors ? { errors: e.errors } : {}) }, e.message)
@@ -289,7 +173,8 @@ const start = (options: SimulatorOptions) =>
       })
     }
 
-    const server = options.tls ? Https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : Http.createServer(onRequest)
+    const tls = options.tls ?? SIMULATOR_TLS
+    const server = tls ? Https.createServer({ key: tls.key, cert: tls.cert }, onRequest) : Http.createServer(onRequest)
     const port = yield* Effect.acquireRelease(
       Effect.async<number>((resume) => {
         server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
@@ -301,11 +186,13 @@ const start = (options: SimulatorOptions) =>
         })
     )
     const host = "127.0.0.1"
+    let connections = 0
+    server.on("connection", () => void connections++)
 
     return {
       host,
       port,
-      url: `${options.tls ? "https" : "http"}://${host}:${port}/api2/json`,
+      url: `${tls ? "https" : "http"}://${host}:${port}/api2/json`,
       inventory,
       inject: (fault) => void faults.push({ fault, left: fault.times ?? Infinity }),
       clearFaults: () => void (faults = []),
@@ -313,9 +200,11 @@ const start = (options: SimulatorOptions) =>
       expireTickets: () => tickets.clear(),
       requests: () => log,
       peakInFlight: () => peak,
+      connections: () => connections,
       resetRequests: () => {
         log = []
         peak = inFlight
+        connections = 0
       },
       endpoint: ({ auth = "token", domain = null, id = 1, name = "sim" } = {}) => {
         const [tokenId, secret] = Object.entries(inventory.tokens)[0] ?? ["", ""]
