@@ -47,16 +47,33 @@ export const selectEndpoints = (
   return Either.right(pool)
 }
 
-export interface Connection {
+/** One endpoint's result: the session's name when it connected, else the endpoint's. */
+export interface Outcome<A> {
   readonly endpoint: ProxmoxEndpoint
-  readonly session: Either.Either<ProxmoxSession, ProxmoxError>
+  readonly name: string
+  readonly result: Either.Either<A, ProxmoxError>
 }
 
-/** Connect to every endpoint (bounded), keeping each outcome: callers decide if one failure is fatal. */
-export const connectAll = (endpoints: ReadonlyArray<ProxmoxEndpoint>, concurrency = 8) =>
+/**
+ * Connect to every endpoint and run `f` on each session (bounded), keeping each outcome: one
+ * unreachable cluster never hides the others; callers decide what a failure means.
+ */
+export const acrossEndpoints = <A>(
+  endpoints: ReadonlyArray<ProxmoxEndpoint>,
+  f: (session: ProxmoxSession) => Effect.Effect<A, ProxmoxError>,
+  concurrency = 8
+) =>
   Effect.flatMap(ProxmoxClient, (client) =>
     Effect.forEach(
       endpoints,
-      (endpoint) => Effect.map(Effect.either(client.connect(endpoint)), (session): Connection => ({ endpoint, session })),
+      (endpoint) =>
+        Effect.either(client.connect(endpoint)).pipe(
+          Effect.flatMap((connected): Effect.Effect<Outcome<A>> =>
+            Either.match(connected, {
+              onLeft: (e) => Effect.succeed({ endpoint, name: endpoint.name, result: Either.left(e) }),
+              onRight: (session) => Effect.map(Effect.either(f(session)), (result) => ({ endpoint, name: session.name, result }))
+            })
+          )
+        ),
       { concurrency }
     ))

@@ -171,24 +171,55 @@ describe("/proxmox read routes against two simulated endpoints", () => {
       expect(home.body.clusters[0].lab.version.release).toBe("8.4")
     }).pipe(Effect.provide(Server)))
 
-  it.scoped("an unreachable endpoint: 502 for reads, an error row in replication and backup jobs", () =>
+  it.scoped("an unreachable endpoint is an error entry beside the others; alone, it is a 502", () =>
     Effect.gen(function*() {
       const { lab } = yield* twoEndpoints
       yield* addEndpoint(new ProxmoxEndpoint({ ...lab.endpoint({ id: 3, name: "down" }), port: 1 })) // nothing listens on 127.0.0.1:1
 
       const sessions = yield* get("/proxmox/sessions")
-      expect(sessions.status).toBe(502)
-      expect(sessions.body.message).toBe("Error trying to initialize Proxmox API connection to '127.0.0.1:1' using token authentication")
-      expect(sessions.body.detail).toContain("Proxmox down unreachable at 127.0.0.1")
+      expect(sessions.status).toBe(200)
+      expect(sessions.body.map((s: any) => `${s.name}:${s.mode}`)).toEqual(["lab:cluster", "pve:standalone", "down:unreachable"])
+      expect(sessions.body[2].error).toContain("Proxmox down unreachable at 127.0.0.1")
       expect(JSON.stringify(sessions.body)).not.toContain("11111111-2222") // the token secret
+
+      const version = yield* get("/proxmox/version")
+      expect(version.body.map((e: any) => Object.keys(e)[0])).toEqual(["lab", "pve", "down"])
+      expect(version.body[2].down.error).toContain("unreachable")
+      const status = yield* get("/proxmox/cluster/status")
+      expect(status.body[2]).toEqual({ name: "down", error: expect.stringContaining("unreachable") })
+
+      // The plugin's keepalive probes one endpoint: it must see it down.
+      const alone = yield* get("/proxmox/version?name=down")
+      expect(alone.status).toBe(502)
+      expect(alone.body.message).toBe("Error trying to initialize Proxmox API connection to '127.0.0.1:1' using token authentication")
+      expect(alone.body.detail).toContain("Proxmox down unreachable at 127.0.0.1")
+
+      // A node no connected session has may be behind the endpoint that is down: 502, not 404.
+      const ghost = yield* get("/proxmox/pve9/qemu/100/config")
+      expect(ghost.status).toBe(502)
 
       const replication = yield* get("/proxmox/replication")
       expect(replication.body).toEqual([
         { cluster_name: "lab", status: "ok", id: "100-0", guest: 100, jobnum: 0, type: "local", source: "pve1", target: "pve2", schedule: "*/15", rate: 10, comment: "seeded", disable: null, remove_job: null },
         { cluster_name: "down", status: "error", error: expect.stringContaining("unreachable") }
       ])
+      const aloneReplication = yield* get("/proxmox/replication?name=down")
+      expect(aloneReplication).toEqual({ status: 200, body: [{ cluster_name: "down", status: "error", error: expect.any(String) }] })
       const backup = yield* get("/proxmox/cluster/backup")
       expect(backup.body.filter((j: any) => j.cluster_name === "lab").map((j: any) => j.id)).toEqual(["backup-daily", "backup-weekly"])
       expect(backup.body.find((j: any) => j.cluster_name === "down").error).toContain("unreachable")
+    }).pipe(Effect.provide(Server)))
+
+  it.scoped("a Proxmox error on one endpoint's read is reported, not a 500", () =>
+    Effect.gen(function*() {
+      const { lab } = yield* twoEndpoints
+      lab.inject({ path: "/storage", kind: { status: 500, message: "storage config locked" } })
+      const storage = yield* get("/proxmox/storage")
+      expect(storage.status).toBe(200)
+      expect(storage.body[0].lab.error).toContain("storage config locked")
+      expect(storage.body[1].pve.length).toBeGreaterThan(0)
+      const onlyLab = yield* get("/proxmox/storage?name=Lab")
+      expect(onlyLab.status).toBe(502)
+      expect(onlyLab.body).toMatchObject({ status: 500, message: expect.stringContaining("storage config locked") })
     }).pipe(Effect.provide(Server)))
 })

@@ -1,7 +1,8 @@
 /**
  * Contract of the /proxmox read routes (spec §1.6). Every route takes the session query of spec
- * §1.1 and answers Proxmox data keyed by session name, as the reference did. Proxmox failures are
- * 502 `UpstreamError`s naming the endpoint; query mistakes are 400 with the reference's texts.
+ * §1.1 and answers Proxmox data keyed by session name, as the reference did. An endpoint that fails
+ * while others answer is an error entry; when all fail, a 502 `UpstreamError` names the endpoint.
+ * Query mistakes are 400 with the reference's texts.
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
@@ -34,7 +35,9 @@ export const SessionInfo = Schema.Struct({
   http_port: Schema.Int,
   user: Schema.String,
   name: Schema.String,
-  mode: Schema.Literal("cluster", "standalone", "restricted")
+  mode: Schema.Literal("cluster", "standalone", "restricted", "unreachable"),
+  /** Why the endpoint could not be used (mode "unreachable"). */
+  error: Schema.optional(Schema.String)
 }).annotations({ identifier: "ProxmoxSessionInfo" })
 
 export const ClusterStatus = Schema.Struct({
@@ -47,6 +50,9 @@ export const ClusterStatus = Schema.Struct({
   mode: Schema.Literal("cluster", "standalone", "restricted"),
   node_list: Rows
 }).annotations({ identifier: "ProxmoxClusterStatus" })
+
+/** An endpoint that failed while others answered. */
+export const EndpointFailure = Schema.Struct({ name: Schema.String, error: Schema.String }).annotations({ identifier: "ProxmoxEndpointFailure" })
 
 const node = HttpApiSchema.param("node", Schema.String)
 const storage = HttpApiSchema.param("storage", Schema.String)
@@ -76,7 +82,11 @@ export const ProxmoxReadGroup = HttpApiGroup.make("proxmox")
       .addSuccess(Rows)
       .addError(NotFound)
   )
-  .add(HttpApiEndpoint.get("clusterStatus", "/proxmox/cluster/status").setUrlParams(SessionQuery).addSuccess(Schema.Array(ClusterStatus)))
+  .add(
+    HttpApiEndpoint.get("clusterStatus", "/proxmox/cluster/status")
+      .setUrlParams(SessionQuery)
+      .addSuccess(Schema.Array(Schema.Union(ClusterStatus, EndpointFailure)))
+  )
   .add(
     HttpApiEndpoint.get("clusterResources", "/proxmox/cluster/resources")
       .setUrlParams(withSession({ type: Schema.optional(Schema.Literal("vm", "storage", "node", "sdn")) }))
