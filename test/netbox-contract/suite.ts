@@ -8,6 +8,7 @@ import { expect, layer } from "@effect/vitest"
 import { Effect, type Layer, Option } from "effect"
 import { randomBytes } from "node:crypto"
 import { parseToken } from "../../src/netbox/auth.ts"
+import { live } from "../netbox/live.ts"
 import { makeNetBoxClient, type NetBoxClientService, type NetBoxPayload, type NetBoxRecord } from "../../src/netbox/client.ts"
 import { ContractTarget } from "./target.ts"
 
@@ -39,14 +40,14 @@ const vmFrame = (nb: NetBoxClientService, name: string) =>
 
 export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
   layer(target, { timeout: "300 seconds" })("NetBox REST contract", (it) => {
-    it.scoped("status answers with the NetBox version", () =>
+    live(it, "status answers with the NetBox version", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const status = (yield* nb.status) as Record<string, unknown>
         expect(String(status["netbox-version"])).toMatch(/^4\.\d+/)
       }))
 
-    it.scoped("v2 and v1 tokens work; a wrong token is a typed auth error", () =>
+    live(it, "v2 and v1 tokens work; a wrong token is a typed auth error", () =>
       Effect.gen(function*() {
         const t = yield* ContractTarget
         expect(yield* Effect.map((yield* client()).count("dcim/sites"), (n) => n >= 0)).toBe(true)
@@ -62,7 +63,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(wrongV1._tag).toBe("NetBoxAuthFailed")
       }))
 
-    it.scoped("dcim: sites, manufacturers, device types and roles, devices, interfaces, MAC address objects", () =>
+    live(it, "dcim: sites, manufacturers, device types and roles, devices, interfaces, MAC address objects", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const site = yield* one(nb, "dcim/sites", { name: slug("site"), slug: slug("site"), status: "active" })
@@ -96,7 +97,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(got["name"]).toBe(slug("node"))
       }))
 
-    it.scoped("virtualization: cluster types, clusters, VMs, VM interfaces, virtual disks, IPs, VLANs, VRFs, prefixes", () =>
+    live(it, "virtualization: cluster types, clusters, VMs, VM interfaces, virtual disks, IPs, VLANs, VRFs, prefixes", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const { cluster, tag, vm } = yield* vmFrame(nb, "virt")
@@ -131,7 +132,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         yield* nb.update("virtualization/virtual-machines", [{ id: vm.id, primary_ip4: null }])
       }))
 
-    it.scoped("extras: tags, custom fields (values, cf_ filters), journal entries", () =>
+    live(it, "extras: tags, custom fields (values, cf_ filters), journal entries", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const cfName = `${run}_vmid`
@@ -156,7 +157,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(entry["assigned_object_id"]).toBe(vm.id)
       }))
 
-    it.scoped("bulk create, update and delete are one request each; errors of a bulk create are aligned per item", () =>
+    live(it, "bulk create, update and delete are one request each; errors of a bulk create are aligned per item", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const sites = yield* owned(nb, "dcim/sites", [1, 2, 3].map((i) => ({ name: slug(`bulk${i}`), slug: slug(`bulk${i}`) })))
@@ -179,7 +180,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(yield* nb.list("dcim/sites", { name: slug("bulk4") })).toEqual([]) // all or nothing
       }))
 
-    it.scoped("uniqueness and validation errors keep NetBox's 400 body", () =>
+    live(it, "uniqueness and validation errors keep NetBox's 400 body", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const { cluster, vm } = yield* vmFrame(nb, "uniq")
@@ -197,7 +198,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(protectedDelete).toMatchObject({ _tag: "NetBoxRequestFailed", status: 409 })
       }))
 
-    it.scoped("filters: id lists, tag, name lookups (__ic, __n, __isw), relations, brief and fields", () =>
+    live(it, "filters: id lists, tag, name lookups (__ic, __n, __isw), relations, brief and fields", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const { cluster, tag, vm } = yield* vmFrame(nb, "flt")
@@ -218,7 +219,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(fields).toEqual([{ id: vm.id, name: vm["name"] }])
       }))
 
-    it.scoped("pagination: 2,500 objects are listed in 3 requests; 500 are created in 1", () =>
+    live(it, "pagination: 2,500 objects are listed in 3 requests; 500 are created in 1", () =>
       Effect.gen(function*() {
         const nb = yield* client()
         const items = Array.from({ length: 2500 }, (_, i) => ({ name: slug(`p${i}`), slug: slug(`p${i}`) }))
@@ -236,7 +237,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         expect(page["next"]).toEqual(expect.stringContaining("offset=1000"))
       }))
 
-    it.scoped("plugin models: storage, backups, snapshots, task history, replications", () =>
+    live(it, "plugin models: storage, backups, snapshots, task history, replications", () =>
       Effect.gen(function*() {
         const t = yield* ContractTarget
         if (!t.plugin) return
