@@ -1,7 +1,7 @@
 import { HttpApi, HttpClient, HttpLayerRouter } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Ref } from "effect"
+import { Effect, Layer } from "effect"
 import { ProxmoxEndpoint } from "../../src/domain/endpoint.ts"
 import { ProxmoxReadGroup } from "../../src/api/proxmox-reads/Api.ts"
 import { EndpointRepository } from "../../src/endpoints/EndpointRepository.ts"
@@ -13,36 +13,15 @@ import { ProxmoxClientTest } from "../../src/testing/proxmox/layers.ts"
 // Only the /proxmox read group, under the same API id as ProxboxApi so its handler layer fits.
 const Api = HttpApi.make("proxbox").add(ProxmoxReadGroup)
 
-/**
- * The handlers read endpoints through `listProxmox` only; a list-backed stand-in keeps this test
- * about the routes (EndpointRepository.layerTest currently dies binding booleans on SQLite).
- */
-class StoredEndpoints extends Context.Tag("test/StoredEndpoints")<StoredEndpoints, Ref.Ref<ReadonlyArray<ProxmoxEndpoint>>>() {}
-const notHere = () => Effect.dieMessage("not used by the /proxmox read routes")
-const RepoStub = Layer.effect(
-  EndpointRepository,
-  Effect.map(StoredEndpoints, (stored) => ({
-    listProxmox: () => Ref.get(stored),
-    getProxmox: notHere,
-    insertProxmox: notHere,
-    updateProxmox: notHere,
-    deleteProxmox: notHere,
-    listNetBox: notHere,
-    getNetBoxById: notHere,
-    getNetBox: notHere(),
-    insertNetBox: notHere,
-    updateNetBox: notHere,
-    deleteNetBox: notHere
-  }))
-).pipe(Layer.provideMerge(Layer.effect(StoredEndpoints, Ref.make<ReadonlyArray<ProxmoxEndpoint>>([]))))
-const addEndpoint = (e: ProxmoxEndpoint) => Effect.flatMap(StoredEndpoints, (stored) => Ref.update(stored, (all) => [...all, e]))
+/** Stores an endpoint through the real (in-memory SQLite) repository, as POST /proxmox/endpoints does. */
+const addEndpoint = ({ id: _id, ...fields }: ProxmoxEndpoint) => Effect.flatMap(EndpointRepository, (repo) => repo.insertProxmox(fields))
 
 const Server = HttpLayerRouter.serve(
   HttpLayerRouter.addHttpApi(Api).pipe(Layer.provide(HttpProxmoxReadLive)),
   { disableLogger: true, disableListenLog: true }
 ).pipe(
   Layer.provide(ProxmoxClientTest({ retries: 0 })),
-  Layer.provideMerge(RepoStub),
+  Layer.provideMerge(EndpointRepository.layerTest),
   Layer.provideMerge(NodeHttpServer.layerTest)
 )
 
