@@ -114,7 +114,7 @@ const make = Effect.gen(function*() {
     port: f.port,
     username: f.username,
     password_sealed: seal(f.password),
-    verify_ssl: f.verify_ssl,
+    verify_ssl: f.verify_ssl ? 1 : 0,
     token_name: f.token_name,
     token_value_sealed: seal(f.token_value),
     netbox_id: f.netbox_id
@@ -127,7 +127,7 @@ const make = Effect.gen(function*() {
     token_version: f.token_version,
     token_key: f.token_key,
     token_sealed: box.seal(f.token),
-    verify_ssl: f.verify_ssl,
+    verify_ssl: f.verify_ssl ? 1 : 0,
     netbox_id: f.netbox_id
   })
   const paged = (page: Page | undefined) =>

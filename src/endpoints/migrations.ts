@@ -19,7 +19,7 @@ const endpointTables = Effect.gen(function*() {
     token_version TEXT NOT NULL DEFAULT 'v1',
     token_key TEXT,
     token_sealed TEXT NOT NULL,
-    verify_ssl BOOLEAN NOT NULL DEFAULT TRUE,
+    verify_ssl INTEGER NOT NULL DEFAULT 1,
     netbox_id INTEGER
   )`)
   yield* sql.unsafe(`CREATE TABLE proxmox_endpoints (
@@ -30,7 +30,7 @@ const endpointTables = Effect.gen(function*() {
     port INTEGER NOT NULL DEFAULT 8006,
     username TEXT NOT NULL,
     password_sealed TEXT,
-    verify_ssl BOOLEAN NOT NULL DEFAULT TRUE,
+    verify_ssl INTEGER NOT NULL DEFAULT 1,
     token_name TEXT,
     token_value_sealed TEXT,
     netbox_id INTEGER

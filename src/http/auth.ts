@@ -1,0 +1,44 @@
+/**
+ * API-key check (ROUTES.md decision 8): with keys configured, every route except /, /health and /version needs
+ * `Authorization: Bearer <key>` (or `Token <key>`, as the plugin may send) or `X-Proxbox-API-Key: <key>`.
+ * Keys are compared in constant time.
+ */
+import { HttpServerRequest } from "@effect/platform"
+import { Redacted } from "effect"
+import { createHash, timingSafeEqual } from "node:crypto"
+
+export const OPEN_PATHS = new Set(["/", "/health", "/version"])
+
+const digest = (s: string) => createHash("sha256").update(s).digest()
+
+export const presentedKey = (request: HttpServerRequest.HttpServerRequest): string | undefined => {
+  const header = request.headers["x-proxbox-api-key"]
+  if (header) return header.trim()
+  const auth = request.headers["authorization"]
+  const m = auth ? /^(?:Bearer|Token)\s+(.+)$/i.exec(auth.trim()) : null
+  return m ? m[1]!.trim() : undefined
+}
+
+export const makeKeyCheck = (keys: ReadonlyArray<Redacted.Redacted<string>>) => {
+  const digests = keys.map((k) => digest(Redacted.value(k)))
+  return (presented: string | undefined): boolean => {
+    if (presented === undefined) return false
+    const d = digest(presented)
+    // Compare against every key so timing does not reveal which one matched.
+    return digests.reduce((ok, k) => timingSafeEqual(k, d) || ok, false)
+  }
+}
+
+/** Whether this request needs a key at all. */
+export const requiresKey = (request: HttpServerRequest.HttpServerRequest, keysConfigured: boolean): boolean => {
+  if (!keysConfigured || request.method === "OPTIONS") return false
+  const path = request.url.split("?")[0]!
+  return !OPEN_PATHS.has(path)
+}
+
+export const unauthorizedBody = (presented: boolean) => {
+  const detail = presented ? "Invalid API key" : "Missing API key"
+  return { _tag: "Unauthorized", detail, message: detail } as const
+}
+
+export type KeyCheck = ReturnType<typeof makeKeyCheck>

@@ -1,0 +1,71 @@
+/**
+ * Everything served on one port through one HttpLayerRouter: the HttpApi groups (and /openapi.json), Swagger
+ * UI at /docs, the raw routes (admin page, SSE, WebSocket), and the generated Proxmox surface.
+ * `AppServices` are the services the routes need, apart from those talking to the outside (ProxmoxClient,
+ * NetBoxClient): `serveApp` takes those as a parameter so tests can plug simulators or mocks in.
+ */
+import { HttpApiSwagger, HttpLayerRouter, HttpServer } from "@effect/platform"
+import { NodeContext } from "@effect/platform-node"
+import { Layer } from "effect"
+import { HttpAdminLive, AdminPageRoute } from "../api/admin/Http.ts"
+import { ProxboxApi } from "../api/Api.ts"
+import { HttpNetBoxEndpointLive, HttpProxmoxEndpointsLive } from "../api/endpoints/Http.ts"
+import { HttpProxmoxReadLive } from "../api/proxmox-reads/Http.ts"
+import { HttpExtrasLive, HttpNetBoxLive } from "../api/netbox/Http.ts"
+import { HttpViewerLive } from "../api/viewer/Http.ts"
+import { HttpRootLive } from "../api/root/Http.ts"
+import { AppConfig } from "../config.ts"
+import { GeneratedRoutes } from "../contract/GeneratedRoutes.ts"
+import { GeneratedProxmoxRoutes } from "../contract/layer.ts"
+import { DatabaseLive } from "../endpoints/Database.ts"
+import { EndpointRepository } from "../endpoints/EndpointRepository.ts"
+import { SecretBox } from "../endpoints/SecretBox.ts"
+import { NetBoxBootstrap } from "../netbox/bootstrap.ts"
+import { NetBoxConnector } from "../netbox/NetBoxClient.ts"
+import { AppCache } from "../observability/Cache.ts"
+import { LogBuffer } from "../observability/LogBuffer.ts"
+import { CorsOrigins } from "./cors.ts"
+import { GlobalMiddleware } from "./middleware.ts"
+
+/** Handler Layers of every HttpApi group in ProxboxApi. */
+const ApiHandlers = Layer.mergeAll(
+  HttpRootLive,
+  HttpAdminLive,
+  HttpNetBoxEndpointLive,
+  HttpNetBoxLive,
+  HttpExtrasLive,
+  HttpProxmoxEndpointsLive,
+  HttpProxmoxReadLive,
+  HttpViewerLive
+)
+
+const ApiRoutes = HttpLayerRouter.addHttpApi(ProxboxApi, { openapiPath: "/openapi.json" }).pipe(
+  Layer.provide(ApiHandlers)
+)
+
+const DocsRoutes = HttpApiSwagger.layerHttpLayerRouter({ api: ProxboxApi, path: "/docs" })
+
+/** Every route of the service. */
+// The generated Proxmox routes forward through the ProxmoxClient that `upstream` provides.
+export const AppRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, AdminPageRoute, GeneratedProxmoxRoutes, GlobalMiddleware)
+
+/** Database, repository and in-process services; needs AppConfig and the LogBuffer fed by the logger. */
+export const AppServices = Layer.mergeAll(
+  CorsOrigins.layer,
+  AppCache.layer,
+  // The client for the stored NetBox endpoint, rebuilt when the endpoint is edited.
+  NetBoxConnector.layer(),
+  NetBoxBootstrap.layer,
+  // Every generated/proxmox/<tag>/openapi.json, read at start-up.
+  GeneratedRoutes.layer().pipe(Layer.provide(NodeContext.layer))
+).pipe(
+  Layer.provideMerge(EndpointRepository.layer),
+  Layer.provideMerge(Layer.mergeAll(DatabaseLive, SecretBox.layer))
+)
+
+/** The served application on whatever HttpServer is provided (Node on a port, or the test server). */
+export const serveApp = <Upstream, E>(upstream: Layer.Layer<Upstream, E, AppConfig | EndpointRepository>) =>
+  HttpLayerRouter.serve(AppRoutes, { disableLogger: true, disableListenLog: true }).pipe(
+    Layer.provide(upstream),
+    Layer.provideMerge(AppServices)
+  ) as Layer.Layer<EndpointRepository, unknown, AppConfig | LogBuffer | HttpServer.HttpServer>
