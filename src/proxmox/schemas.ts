@@ -16,12 +16,14 @@ export const Str = Schema.Union(Schema.String, Schema.Number.pipe(Schema.transfo
 })))
 
 /** A field that decodes with `schema` when it can and to `undefined` otherwise. */
-const lenient = <A, I>(schema: Schema.Schema<A, I>) =>
-  Schema.optional(Schema.transform(Schema.Unknown, Schema.UndefinedOr(Schema.typeSchema(schema)), {
+const lenient = <A, I>(schema: Schema.Schema<A, I>) => {
+  const decode = Schema.decodeUnknownOption(schema)
+  return Schema.optional(Schema.transform(Schema.Unknown, Schema.UndefinedOr(Schema.typeSchema(schema)), {
     strict: false,
-    decode: (u) => Option.getOrUndefined(Schema.decodeUnknownOption(schema)(u)),
+    decode: (u) => Option.getOrUndefined(decode(u)),
     encode: (a) => a
   }))
+}
 
 const N = lenient(Num)
 const S = lenient(Str)

@@ -57,6 +57,8 @@ export interface SeedOptions {
   readonly guestsPerNode?: number
   /** Every n-th guest is an LXC container (0: none). */
   readonly lxcEvery?: number
+  /** vmid of the first guest (default 100); give endpoints disjoint ranges when it matters. */
+  readonly firstVmid?: number
 }
 
 const mac = (vmid: number, i: number) =>
@@ -174,14 +176,14 @@ export const seedInventory = (options: SeedOptions = {}): SimInventory => {
   const lxcEvery = options.lxcEvery ?? 4
   const clusterName = options.clusterName === undefined ? "lab" : options.clusterName
   const nodes: Array<SimNode> = []
-  let vmid = 100
+  let vmid = options.firstVmid ?? 100
   for (let n = 1; n <= nodeCount; n++) {
     const name = clusterName === null && nodeCount === 1 ? "pve" : `pve${n}`
     const ip = `192.168.1.${n}`
     const guests: Array<SimGuest> = []
     for (let i = 0; i < perNode; i++, vmid++) {
       const running = vmid % 5 !== 0
-      guests.push(lxcEvery > 0 && (vmid - 100) % lxcEvery === lxcEvery - 1 ? lxcGuest(vmid, running) : qemuGuest(vmid, name, running))
+      guests.push(lxcEvery > 0 && i % lxcEvery === lxcEvery - 1 ? lxcGuest(vmid, running) : qemuGuest(vmid, name, running))
     }
     nodes.push({
       name,
@@ -238,4 +240,66 @@ export const seedInventory = (options: SeedOptions = {}): SimInventory => {
     tokens: { "root@pam!proxbox": "11111111-2222-3333-4444-555555555555" },
     restricted: []
   }
+}
+
+// ---- mutations between runs (rename, migrate, delete, add), as an operator would -------------------
+
+export const locateGuest = (inv: SimInventory, vmid: number): { node: SimNode; guest: SimGuest } | undefined => {
+  for (const node of inv.nodes) {
+    const guest = node.guests.find((g) => g.vmid === vmid)
+    if (guest) return { node, guest }
+  }
+  return undefined
+}
+
+const located = (inv: SimInventory, vmid: number) => {
+  const hit = locateGuest(inv, vmid)
+  if (!hit) throw new Error(`simulator inventory has no guest ${vmid}`)
+  return hit
+}
+
+/** Rename a guest: the list name and the config's `name` (qemu) or `hostname` (lxc). */
+export const renameGuest = (inv: SimInventory, vmid: number, name: string): void => {
+  const { guest } = located(inv, vmid)
+  guest.name = name
+  guest.config[guest.type === "qemu" ? "name" : "hostname"] = name
+}
+
+/** Move a guest to another node, with its disks' content entries. */
+export const migrateGuest = (inv: SimInventory, vmid: number, toNode: string): void => {
+  const { guest, node } = located(inv, vmid)
+  const target = inv.nodes.find((n) => n.name === toNode)
+  if (!target) throw new Error(`simulator inventory has no node ${toNode}`)
+  node.guests = node.guests.filter((g) => g !== guest)
+  target.guests.push(guest)
+  for (const [storage, items] of Object.entries(node.content)) {
+    const moving = items.filter((c) => c["vmid"] === vmid)
+    node.content[storage] = items.filter((c) => c["vmid"] !== vmid)
+    target.content[storage] = [...(target.content[storage] ?? []), ...moving]
+  }
+}
+
+/** Delete a guest with its disks (its backups stay, as on PVE). */
+export const removeGuest = (inv: SimInventory, vmid: number): void => {
+  const { guest, node } = located(inv, vmid)
+  node.guests = node.guests.filter((g) => g !== guest)
+  for (const [storage, items] of Object.entries(node.content)) {
+    node.content[storage] = items.filter((c) => c["vmid"] !== vmid || c["content"] === "backup")
+  }
+}
+
+/** Add a guest shaped like the seeded ones; vmid defaults to the next free one. */
+export const addGuest = (
+  inv: SimInventory,
+  nodeName: string,
+  options: { readonly vmid?: number; readonly type?: "qemu" | "lxc"; readonly name?: string; readonly running?: boolean } = {}
+): SimGuest => {
+  const node = inv.nodes.find((n) => n.name === nodeName)
+  if (!node) throw new Error(`simulator inventory has no node ${nodeName}`)
+  const vmid = options.vmid ?? Math.max(99, ...inv.nodes.flatMap((n) => n.guests.map((g) => g.vmid))) + 1
+  const running = options.running ?? true
+  const guest = options.type === "lxc" ? lxcGuest(vmid, running) : qemuGuest(vmid, nodeName, running)
+  node.guests.push(guest)
+  if (options.name !== undefined) renameGuest(inv, vmid, options.name)
+  return guest
 }
