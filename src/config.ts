@@ -44,7 +44,11 @@ const list = (name: string) =>
   )
 
 export const appConfig: Config.Config<AppConfigShape> = Config.all({
-  port: Config.port("PORT").pipe(Config.withDefault(8800)),
+  // 0 asks the OS for a free port (tests, side-by-side runs).
+  port: Config.integer("PORT").pipe(
+    Config.validate({ message: "Expected a port number between 0 and 65535", validation: (n) => n >= 0 && n <= 65535 }),
+    Config.withDefault(8800)
+  ),
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
   database: Config.string("DATABASE_URL").pipe(
     Config.withDefault(DEFAULT_SQLITE),
@@ -52,7 +56,7 @@ export const appConfig: Config.Config<AppConfigShape> = Config.all({
       const parsed = parseDatabaseUrl(raw)
       return parsed
         ? Either.right(parsed)
-        : Either.left(ConfigError.InvalidData([], `expected postgres://..., sqlite:<path> or a file path, got ${JSON.stringify(raw.replace(/\/\/[^@/]*@/, "//***@"))}`))
+        : Either.left(ConfigError.InvalidData(["DATABASE_URL"], `expected postgres://..., sqlite:<path> or a file path, got ${JSON.stringify(raw.replace(/\/\/[^@/]*@/, "//***@"))}`))
     })
   ),
   logLevel: Config.logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
