@@ -151,3 +151,22 @@ export type BackupJob = typeof BackupJob.Type
 /** GET /nodes/{node}/{qemu|lxc}/{vmid}/config: open-ended key/value (`net0`, `scsi0`, ...). */
 export const GuestConfig = Rest
 export type GuestConfig = typeof GuestConfig.Type
+
+/** GET /nodes/{node}/{qemu|lxc}/{vmid}/snapshot (the `current` row is the live state). */
+export const Snapshot = Schema.Struct({ name: Str, description: S, snaptime: N, parent: S, vmstate: N }, Rest)
+export type Snapshot = typeof Snapshot.Type
+
+/** One interface of the qemu guest agent's `network-get-interfaces` result. */
+export const AgentInterface = Schema.Struct({
+  name: Str,
+  "hardware-address": S,
+  "ip-addresses": Schema.optionalWith(
+    Schema.Array(Schema.Struct({ "ip-address": Str, "ip-address-type": S, prefix: N }, Rest)),
+    { default: () => [] }
+  )
+}, Rest)
+export type AgentInterface = typeof AgentInterface.Type
+
+/** GET /nodes/{node}/tasks and /cluster/tasks. */
+export const Task = Schema.Struct({ upid: Str, node: S, type: S, user: S, status: S, starttime: N, endtime: N, id: S }, Rest)
+export type Task = typeof Task.Type
