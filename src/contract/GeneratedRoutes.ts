@@ -7,7 +7,7 @@
  */
 import { FileSystem, Path } from "@effect/platform"
 import { Context, Effect, Layer, Ref } from "effect"
-import { fileURLToPath } from "node:url"
+import { resolve } from "node:path"
 import { type BadRequest, badRequest } from "../domain/errors.ts"
 import { isValidVersionTag } from "./generator/generate.ts"
 import type { OpenApiDocument } from "./generator/openapi.ts"
@@ -15,7 +15,8 @@ import { operationsOf } from "./operation.ts"
 import { RouteTable } from "./routeTable.ts"
 
 export const ALIAS_VERSION_TAG = "latest"
-export const DEFAULT_GENERATED_DIR = fileURLToPath(new URL("../../generated/proxmox", import.meta.url))
+/** Relative to the working directory (the package root), so a bundled build finds it too. */
+export const DEFAULT_GENERATED_DIR = resolve("generated/proxmox")
 
 export interface MountedVersion {
   readonly tag: string

@@ -97,7 +97,10 @@ const serveOperation = (op: Operation, pathValues: Record<string, string>, query
       return json({
         _tag: "BadRequest",
         message: `Invalid parameters for ${op.method} ${op.path}.`,
-        detail: ParseResult.ArrayFormatter.formatErrorSync(checked.left).map((i) => ({ loc: i.path.slice(1), message: i.message }))
+        // An optional field's union adds "Expected undefined" beside the real complaint: drop it.
+        detail: ParseResult.ArrayFormatter.formatErrorSync(checked.left)
+          .filter((i, _, all) => !i.message.startsWith("Expected undefined") || all.filter((j) => j.path.join() === i.path.join()).length === 1)
+          .map((i) => ({ loc: i.path.slice(1), message: i.message }))
       }, 400)
     }
     const endpoint = yield* selectEndpoint(selector)
