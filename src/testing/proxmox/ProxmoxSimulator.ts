@@ -4,8 +4,8 @@
  * PVE's envelope and error shapes, counts requests, and injects latency and faults
  * (HTTP status, hang, connection reset) per path so client and sync failure paths can be tested.
  *
- * Not yet: validating requests against generated/proxmox/<ver>/openapi.json (no contract is
- * committed there yet); unknown paths answer 501 as PVE does.
+ * Every simulated path exists in generated/proxmox (test/proxmox/simulator.test.ts checks it);
+ * request parameters are not validated against the contract yet. Unknown paths answer 501 as PVE.
  */
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as Http from "node:http"
