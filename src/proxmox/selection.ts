@@ -47,6 +47,26 @@ export const selectEndpoints = (
   return Either.right(pool)
 }
 
+/** The query as routes receive it: ids still as strings, so a bad one gets the reference's 400 text. */
+export interface SelectionQuery extends Omit<SessionCriteria, "endpoint_ids" | "proxmox_endpoint_ids"> {
+  readonly endpoint_ids?: ReadonlyArray<string> | undefined
+  readonly proxmox_endpoint_ids?: ReadonlyArray<string> | undefined
+}
+
+const ids = (values: ReadonlyArray<string> | undefined): Either.Either<ReadonlyArray<number> | undefined, string> => {
+  if (values === undefined) return Either.right(undefined)
+  const parsed = values.map(Number)
+  return parsed.every(Number.isInteger) ? Either.right(parsed) : Either.left("Invalid Proxmox endpoint_ids query parameter")
+}
+
+/** `selectEndpoints` from a route's query. Left: the reference's 400 text. */
+export const selectFromQuery = (all: ReadonlyArray<ProxmoxEndpoint>, q: SelectionQuery) =>
+  Either.gen(function*() {
+    const endpointIds = yield* ids(q.endpoint_ids)
+    const netboxIds = yield* ids(q.proxmox_endpoint_ids)
+    return yield* selectEndpoints(all, { ...q, endpoint_ids: endpointIds, proxmox_endpoint_ids: netboxIds })
+  })
+
 /** One endpoint's result: the session's name when it connected, else the endpoint's. */
 export interface Outcome<A> {
   readonly endpoint: ProxmoxEndpoint

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import type { ItemEvent, SyncEvent } from "../../src/sync/events.ts"
 import { SyncOrchestrator } from "../../src/sync/SyncOrchestrator.ts"
 import { NetBoxSimulator } from "../../src/testing/netbox/index.ts"

@@ -12,7 +12,7 @@ import { EndpointRepository } from "../../endpoints/EndpointRepository.ts"
 import type { ProxmoxError } from "../../proxmox/errors.ts"
 import { ProxmoxClient, type ProxmoxSession } from "../../proxmox/ProxmoxClient.ts"
 import { ClusterStatusItem } from "../../proxmox/schemas.ts"
-import { acrossEndpoints, type Outcome, selectEndpoints } from "../../proxmox/selection.ts"
+import { acrossEndpoints, type Outcome, selectFromQuery } from "../../proxmox/selection.ts"
 import { ProxboxApi } from "../Api.ts"
 import type { SessionQuery } from "./Api.ts"
 import {
@@ -42,12 +42,6 @@ const failureMessage = (endpoint: ProxmoxEndpoint, e: ProxmoxError) =>
     ? e.message
     : `Error trying to initialize Proxmox API connection to '${e.host}:${endpoint.port}' using ${endpoint.authMode} authentication`
 
-const ids = (values: ReadonlyArray<string> | undefined) => {
-  if (values === undefined) return Either.right(undefined)
-  const parsed = values.map(Number)
-  return parsed.every(Number.isInteger) ? Either.right(parsed) : Either.left("Invalid Proxmox endpoint_ids query parameter")
-}
-
 const isMissing = (e: ProxmoxError) => e._tag === "ProxmoxApiError" && /does not exist|not found/i.test(e.reason)
 
 const failures = <A>(outcomes: ReadonlyArray<Outcome<A>>) =>
@@ -70,14 +64,7 @@ export const HttpProxmoxReadLive = HttpApiBuilder.group(ProxboxApi, "proxmox", (
     const client = yield* ProxmoxClient
 
     const selected = (q: SessionQuery) =>
-      Effect.gen(function*() {
-        const endpointIds = yield* ids(q.endpoint_ids).pipe(Either.mapLeft(badRequest))
-        const netboxIds = yield* ids(q.proxmox_endpoint_ids).pipe(Either.mapLeft(badRequest))
-        const all = yield* repo.listProxmox()
-        return yield* selectEndpoints(all, { ...q, endpoint_ids: endpointIds, proxmox_endpoint_ids: netboxIds }).pipe(
-          Either.mapLeft(badRequest)
-        )
-      })
+      Effect.flatMap(repo.listProxmox(), (all) => Either.mapLeft(selectFromQuery(all, q), badRequest))
 
     /** `f` on every selected session; 502 when all of them failed (errors kept when `tolerateAll`). */
     const across = <A>(q: SessionQuery, f: (s: ProxmoxSession) => Effect.Effect<A, ProxmoxError>, tolerateAll = false) =>
