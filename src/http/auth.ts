@@ -3,18 +3,21 @@
  * `Authorization: Bearer <key>` (or `Token <key>`, as the plugin may send) or `X-Proxbox-API-Key: <key>`.
  * Keys are compared in constant time.
  */
-import { HttpServerRequest } from "@effect/platform"
+import type { Headers, HttpServerRequest } from "@effect/platform"
 import { Redacted } from "effect"
 import { createHash, timingSafeEqual } from "node:crypto"
 
 export const OPEN_PATHS = new Set(["/", "/health", "/version"])
 
+/** RPC calls are checked per call by the RPC middleware (src/rpc/ApiKeyAuth.ts), which answers a typed error. */
+export const RPC_PATH = "/rpc"
+
 const digest = (s: string) => createHash("sha256").update(s).digest()
 
-export const presentedKey = (request: HttpServerRequest.HttpServerRequest): string | undefined => {
-  const header = request.headers["x-proxbox-api-key"]
+export const presentedKey = (headers: Headers.Headers): string | undefined => {
+  const header = headers["x-proxbox-api-key"]
   if (header) return header.trim()
-  const auth = request.headers["authorization"]
+  const auth = headers["authorization"]
   const m = auth ? /^(?:Bearer|Token)\s+(.+)$/i.exec(auth.trim()) : null
   return m ? m[1]!.trim() : undefined
 }
@@ -33,7 +36,7 @@ export const makeKeyCheck = (keys: ReadonlyArray<Redacted.Redacted<string>>) => 
 export const requiresKey = (request: HttpServerRequest.HttpServerRequest, keysConfigured: boolean): boolean => {
   if (!keysConfigured || request.method === "OPTIONS") return false
   const path = request.url.split("?")[0]!
-  return !OPEN_PATHS.has(path)
+  return !OPEN_PATHS.has(path) && path !== RPC_PATH
 }
 
 export const unauthorizedBody = (presented: boolean) => {

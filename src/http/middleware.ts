@@ -25,7 +25,7 @@ export const GlobalMiddleware = HttpLayerRouter.middleware(
       cors(Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         if (requiresKey(request, keysConfigured)) {
-          const key = presentedKey(request)
+          const key = presentedKey(request.headers)
           if (!check(key)) return HttpServerResponse.unsafeJson(unauthorizedBody(key !== undefined), { status: 401 })
         }
         // Refuse a declared oversize body before reading it; chunked bodies are capped while reading.
