@@ -4,12 +4,11 @@
  */
 import { Redacted } from "effect"
 import type { ProxmoxEndpoint } from "../domain/endpoint.ts"
+import { blankToNull } from "../endpoints/rules.ts"
 
 export type Credentials =
   | { readonly mode: "token"; readonly header: Redacted.Redacted<string> }
   | { readonly mode: "password"; readonly username: string; readonly password: Redacted.Redacted<string> }
-
-const blankToNull = (s: string | null | undefined): string | null => (s === null || s === undefined || s.trim() === "" ? null : s.trim())
 
 /** `user!id` (the part before `!` is a user id only when it contains a realm). */
 const splitTokenId = (s: string): { user: string | null; id: string } => {
@@ -27,9 +26,9 @@ export const tokenHeader = (
   tokenName: string | null,
   tokenValue: string | null
 ): string | null => {
-  const strip = (s: string) => s.replace(/^PVEAPIToken=/i, "")
-  let name = blankToNull(tokenName) === null ? null : strip(tokenName!.trim())
-  let value = blankToNull(tokenValue) === null ? null : strip(tokenValue!.trim())
+  const strip = (s: string | null) => (s === null ? null : s.replace(/^PVEAPIToken=/i, ""))
+  let name = strip(blankToNull(tokenName))
+  let value = strip(blankToNull(tokenValue))
   if (value !== null) {
     const eq = value.indexOf("=")
     const bang = value.indexOf("!")
