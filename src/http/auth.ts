@@ -36,7 +36,7 @@ export const makeKeyCheck = (keys: ReadonlyArray<Redacted.Redacted<string>>) => 
 export const requiresKey = (request: HttpServerRequest.HttpServerRequest, keysConfigured: boolean): boolean => {
   if (!keysConfigured || request.method === "OPTIONS") return false
   const path = request.url.split("?")[0]!
-  return !OPEN_PATHS.has(path) && path !== RPC_PATH
+  return !OPEN_PATHS.has(path) && path !== RPC_PATH && !path.startsWith(`${RPC_PATH}/`)
 }
 
 export const unauthorizedBody = (presented: boolean) => {

@@ -14,6 +14,9 @@ import { HttpProxmoxReadLive } from "../api/proxmox-reads/Http.ts"
 import { HttpExtrasLive, HttpNetBoxLive } from "../api/netbox/Http.ts"
 import { HttpViewerLive } from "../api/viewer/Http.ts"
 import { HttpRootLive } from "../api/root/Http.ts"
+import { HttpDcimLive, HttpVirtualizationLive } from "../api/sync/Http.ts"
+import { HttpSyncIndividualLive } from "../api/sync/Individual.ts"
+import { CommandSocketRoute, CounterSocket, VirtualMachinesSocketRoute } from "../api/ws.ts"
 import { AppConfig } from "../config.ts"
 import { GeneratedRoutes } from "../contract/GeneratedRoutes.ts"
 import { GeneratedProxmoxRoutes } from "../contract/layer.ts"
@@ -24,6 +27,8 @@ import { NetBoxBootstrap } from "../netbox/bootstrap.ts"
 import { NetBoxConnector } from "../netbox/NetBoxClient.ts"
 import { AppCache } from "../observability/Cache.ts"
 import { LogBuffer } from "../observability/LogBuffer.ts"
+import { SyncOrchestrator } from "../sync/SyncOrchestrator.ts"
+import { RpcRoutes } from "../rpc/routes.ts"
 import { CorsOrigins } from "./cors.ts"
 import { GlobalMiddleware } from "./middleware.ts"
 
@@ -36,7 +41,10 @@ const ApiHandlers = Layer.mergeAll(
   HttpExtrasLive,
   HttpProxmoxEndpointsLive,
   HttpProxmoxReadLive,
-  HttpViewerLive
+  HttpViewerLive,
+  HttpDcimLive,
+  HttpVirtualizationLive,
+  HttpSyncIndividualLive
 )
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(ProxboxApi, { openapiPath: "/openapi.json" }).pipe(
@@ -47,7 +55,17 @@ const DocsRoutes = HttpApiSwagger.layerHttpLayerRouter({ api: ProxboxApi, path: 
 
 /** Every route of the service. */
 // The generated Proxmox routes forward through the ProxmoxClient that `upstream` provides.
-export const AppRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, AdminPageRoute, GeneratedProxmoxRoutes, GlobalMiddleware)
+export const AppRoutes = Layer.mergeAll(
+  ApiRoutes,
+  DocsRoutes,
+  AdminPageRoute,
+  GeneratedProxmoxRoutes,
+  RpcRoutes,
+  VirtualMachinesSocketRoute,
+  CommandSocketRoute,
+  CounterSocket,
+  GlobalMiddleware
+)
 
 /** Database, repository and in-process services; needs AppConfig and the LogBuffer fed by the logger. */
 export const AppServices = Layer.mergeAll(
@@ -66,6 +84,7 @@ export const AppServices = Layer.mergeAll(
 /** The served application on whatever HttpServer is provided (Node on a port, or the test server). */
 export const serveApp = <Upstream, E>(upstream: Layer.Layer<Upstream, E, AppConfig | EndpointRepository>) =>
   HttpLayerRouter.serve(AppRoutes, { disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provide(upstream),
+    // the sync engine runs on the upstream clients given here
+    Layer.provide(SyncOrchestrator.layer.pipe(Layer.provideMerge(upstream))),
     Layer.provideMerge(AppServices)
   ) as Layer.Layer<EndpointRepository, unknown, AppConfig | LogBuffer | HttpServer.HttpServer>
