@@ -10,6 +10,7 @@ import { NetBoxEndpointGroup, ProxmoxEndpointGroup } from "./endpoints/Api.ts"
 import { ExtrasGroup, NetBoxGroup } from "./netbox/Api.ts"
 import { ProxmoxReadGroup } from "./proxmox-reads/Api.ts"
 import { RootGroup } from "./root/Api.ts"
+import { DcimGroup, SyncIndividualGroup, VirtualizationGroup } from "./sync/Api.ts"
 import { ViewerGroup } from "./viewer/Api.ts"
 
 export class ProxboxApi extends HttpApi.make("proxbox")
@@ -21,6 +22,9 @@ export class ProxboxApi extends HttpApi.make("proxbox")
   .add(ProxmoxReadGroup)
   .add(ViewerGroup)
   .add(ExtrasGroup)
+  .add(DcimGroup)
+  .add(VirtualizationGroup)
+  .add(SyncIndividualGroup)
   .addError(Unauthorized)
   .annotate(OpenApi.Title, "proxbox-api")
   // The generated Proxmox routes are documented per version and linked from here (src/contract).

@@ -29,7 +29,8 @@ export const fatal = (stage: Stage, e: NetBoxError) =>
     stage,
     message: "NetBox refused or could not be reached while syncing.",
     detail: e.message,
-    status: 502
+    status: 502,
+    upstream: "netbox"
   })
 
 interface Item<P> {

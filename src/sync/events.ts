@@ -82,6 +82,8 @@ export const emptyCounts = (): { -readonly [K in keyof Counts]: number } => ({
 
 export class StageCompleted extends Schema.TaggedClass<StageCompleted>()("StageCompleted", {
   stage: Stage,
+  /** The stage's main kind (its `count` and `records`). */
+  kind: Kind,
   message: Schema.String,
   dry_run: Schema.Boolean,
   /** Objects of the stage's main kind that NetBox holds (or would hold) for the scope. */
@@ -100,5 +102,6 @@ export class SyncFailure extends Schema.TaggedError<SyncFailure>()("SyncFailure"
   message: Schema.String,
   detail: Schema.String,
   /** HTTP status for JSON routes: 404 when the target does not exist, 502 for upstream failures, 400 otherwise. */
-  status: Schema.Int
+  status: Schema.Int,
+  upstream: Schema.optional(Schema.Literal("proxmox", "netbox"))
 }) {}

@@ -126,7 +126,8 @@ export const runStage = (
         stage,
         message: "No Proxmox endpoint could be read.",
         detail: first && Either.isLeft(first.result) ? first.result.left.message : "No Proxmox endpoint selected.",
-        status: first ? 502 : 400
+        status: first ? 502 : 400,
+        upstream: "proxmox"
       })
     }
     const guests = clusters.reduce((n, c) => n + c.guests.length, 0)
@@ -165,6 +166,7 @@ export const runStage = (
     const c = counts[scope.main] ?? emptyCounts()
     return new StageCompleted({
       stage,
+      kind: scope.main,
       message: COMPLETE_MESSAGE[stage],
       dry_run: request.dryRun,
       count: request.dryRun ? c.created + c.updated + c.unchanged : records.length,
