@@ -7,10 +7,13 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { AppConfigTest, type AppConfigShape } from "../../src/config.ts"
+import type { ProxmoxEndpoint } from "../../src/domain/endpoint.ts"
+import { EndpointRepository } from "../../src/endpoints/EndpointRepository.ts"
 import { serveApp } from "../../src/http/server.ts"
 import { LogBuffer } from "../../src/observability/LogBuffer.ts"
 import { ProxmoxClient } from "../../src/proxmox/ProxmoxClient.ts"
 import { ProxmoxUnreachable } from "../../src/proxmox/errors.ts"
+import { NetBoxSimulator } from "../../src/testing/netbox/index.ts"
 
 export const unreachableProxmox = ProxmoxClient.layerTest((endpoint) =>
   Effect.fail(new ProxmoxUnreachable({ endpoint: endpoint.name, host: endpoint.hosts[0]!, reason: "no Proxmox in this test" }))
@@ -53,3 +56,25 @@ export const call = (method: "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS", url:
     }
     return { status: response.status, body, text, headers: response.headers } satisfies Reply
   }).pipe(Effect.scoped, Effect.orDie)
+
+/** Stores Proxmox endpoints and registers the NetBox simulator as the plugin would (POST /netbox/endpoint, v2 token). */
+export const registerEndpoints = (proxmox: ReadonlyArray<ProxmoxEndpoint>) =>
+  Effect.gen(function*() {
+    const repo = yield* EndpointRepository
+    for (const { id: _id, ...fields } of proxmox) yield* repo.insertProxmox(fields)
+    const nb = yield* NetBoxSimulator
+    const [key, secret] = nb.tokenV2.replace(/^nbt_/, "").split(".") as [string, string]
+    const reg = yield* call("POST", "/netbox/endpoint", {
+      json: {
+        name: "sim",
+        ip_address: "127.0.0.1",
+        domain: "127.0.0.1",
+        port: Number(new URL(nb.url).port),
+        token_version: "v2",
+        token_key: key,
+        token: secret,
+        verify_ssl: false
+      }
+    })
+    if (reg.status !== 200) return yield* Effect.dieMessage(`NetBox registration failed: ${reg.text}`)
+  })
