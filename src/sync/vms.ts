@@ -92,15 +92,17 @@ export const vmState = (
     const key = identityOf(r, clusterNames)
     if (key !== undefined) {
       if (!byIdentity.has(key) || isOwned(r, tagId)) byIdentity.set(key, r)
-    } else {
-      const cluster = clusterNames.get(idOf(r["cluster"]) ?? -1)
-      if (cluster !== undefined) anonymous.set(`${cluster}/${String(r["name"]).toLowerCase()}`, r)
     }
+    // a same-named VM without our identity, or an operator's VM holding the name: found by name (adopted only if tagged)
+    const cluster = clusterNames.get(idOf(r["cluster"]) ?? -1)
+    if (cluster !== undefined && (key === undefined || !isOwned(r, tagId))) anonymous.set(`${cluster}/${String(r["name"]).toLowerCase()}`, r)
   }
   const matches = new Map<string, Match>()
   for (const d of desired) {
     const own = byIdentity.get(d.key)
-    const same = own ? undefined : anonymous.get(`${d.key.split("/")[0]}/${d.name.toLowerCase()}`)
+    const candidate = own ? undefined : anonymous.get(`${d.key.split("/")[0]}/${d.name.toLowerCase()}`)
+    // an owned VM with another identity is never adopted by name
+    const same = candidate && (identityOf(candidate, clusterNames) === undefined || !isOwned(candidate, tagId)) ? candidate : undefined
     if (own) matches.set(d.key, { record: own, via: "identity" })
     else if (same) matches.set(d.key, { record: same, via: "name" })
   }
