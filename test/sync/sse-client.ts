@@ -41,7 +41,7 @@ export const parseSse = (text: string): ReadonlyArray<Frame> => {
 
 /** The plugin's verdict on a stage: ok, message, result of the last `complete` (502 when there is none). */
 export const outcome = (frames: ReadonlyArray<Frame>) => {
-  const complete = frames.findLast((f) => f.event === "complete")
+  const complete = [...frames].reverse().find((f) => f.event === "complete")
   if (!complete) return { ok: false, status: 502, message: "ProxBox backend stream ended without a complete event", result: undefined }
   const ok = complete.data["ok"] !== false
   const errors = complete.data["errors"] as Array<{ detail?: string }> | undefined
