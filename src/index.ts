@@ -33,6 +33,11 @@ export {
   NetBoxValidation
 } from "./netbox/errors.ts"
 
+// Sync engine
+export { SyncEngine } from "./embed.ts"
+export { SyncOrchestrator, type SyncRequest, type SyncSettings } from "./sync/SyncOrchestrator.ts"
+export { ItemEvent, StageCompleted, StageNote, StageStarted, SyncEvent, SyncFailure } from "./sync/events.ts"
+
 // Observability
 export { AppCache } from "./observability/Cache.ts"
 export { LogBuffer } from "./observability/LogBuffer.ts"
