@@ -54,7 +54,8 @@ export const call = (method: "GET" | "POST" | "PUT" | "DELETE" | "OPTIONS", url:
     } catch {
       body = undefined
     }
-    return { status: response.status, body, text, headers: response.headers } satisfies Reply
+    const reply: Reply = { status: response.status, body, text, headers: response.headers }
+    return reply
   }).pipe(Effect.scoped, Effect.orDie)
 
 /** Stores Proxmox endpoints and registers the NetBox simulator as the plugin would (POST /netbox/endpoint, v2 token). */
