@@ -4,7 +4,7 @@
  * `AppServices` are the services the routes need, apart from those talking to the outside (ProxmoxClient,
  * NetBoxClient): `serveApp` takes those as a parameter so tests can plug simulators or mocks in.
  */
-import { HttpApiSwagger, HttpLayerRouter, HttpServer } from "@effect/platform"
+import { HttpLayerRouter, HttpServer } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { Layer } from "effect"
 import { HttpAdminLive, AdminPageRoute } from "../api/admin/Http.ts"
@@ -30,6 +30,7 @@ import { LogBuffer } from "../observability/LogBuffer.ts"
 import { SyncOrchestrator } from "../sync/SyncOrchestrator.ts"
 import { RpcRoutes } from "../rpc/routes.ts"
 import { CorsOrigins } from "./cors.ts"
+import { DocsRoute, OpenApiRoute } from "./docs.ts"
 import { GlobalMiddleware } from "./middleware.ts"
 
 /** Handler Layers of every HttpApi group in ProxboxApi. */
@@ -47,17 +48,16 @@ const ApiHandlers = Layer.mergeAll(
   HttpSyncIndividualLive
 )
 
-const ApiRoutes = HttpLayerRouter.addHttpApi(ProxboxApi, { openapiPath: "/openapi.json" }).pipe(
+const ApiRoutes = HttpLayerRouter.addHttpApi(ProxboxApi).pipe(
   Layer.provide(ApiHandlers)
 )
-
-const DocsRoutes = HttpApiSwagger.layerHttpLayerRouter({ api: ProxboxApi, path: "/docs" })
 
 /** Every route of the service. */
 // The generated Proxmox routes forward through the ProxmoxClient that `upstream` provides.
 export const AppRoutes = Layer.mergeAll(
   ApiRoutes,
-  DocsRoutes,
+  OpenApiRoute,
+  DocsRoute,
   AdminPageRoute,
   GeneratedProxmoxRoutes,
   RpcRoutes,
