@@ -59,6 +59,8 @@ export interface SeedOptions {
   readonly lxcEvery?: number
   /** vmid of the first guest (default 100); give endpoints disjoint ranges when it matters. */
   readonly firstVmid?: number
+  /** Prepended to every node name (unique names per run against a persistent NetBox). */
+  readonly nodePrefix?: string
 }
 
 const mac = (vmid: number, i: number) =>
@@ -178,7 +180,7 @@ export const seedInventory = (options: SeedOptions = {}): SimInventory => {
   const nodes: Array<SimNode> = []
   let vmid = options.firstVmid ?? 100
   for (let n = 1; n <= nodeCount; n++) {
-    const name = clusterName === null && nodeCount === 1 ? "pve" : `pve${n}`
+    const name = `${options.nodePrefix ?? ""}${clusterName === null && nodeCount === 1 ? "pve" : `pve${n}`}`
     const ip = `192.168.1.${n}`
     const guests: Array<SimGuest> = []
     for (let i = 0; i < perNode; i++, vmid++) {
