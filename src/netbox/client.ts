@@ -27,13 +27,23 @@ export interface NetBoxClientOptions {
   readonly maxConcurrent?: number
   /** `limit` of list reads; NetBox caps it at MAX_PAGE_SIZE (1000 by default). Default 1000. */
   readonly pageSize?: number
-  /** Items per bulk write request. Default 500. */
+  /** Items per bulk create or update request. Default 500. */
   readonly chunkSize?: number
+  /**
+   * Items per bulk delete request. Default 100: NetBox deletes (change log, cascades, tag clean-up) are the
+   * slowest writes, about 80 ms per tag on 4.7, so 500 at once would run past the timeout.
+   */
+  readonly deleteChunkSize?: number
   /** Retries of safe requests, exponential from `retryBase` with jitter. Defaults 3 and 200 ms. */
   readonly retries?: number
   readonly retryBase?: Duration.DurationInput
   /** Per attempt. Default 120 s (the reference's PROXBOX_NETBOX_TIMEOUT). */
   readonly timeout?: Duration.DurationInput
+  /**
+   * Per attempt of a write. Default 300 s (or `timeout` if longer): giving up on a write NetBox is still applying leaves its outcome
+   * unknown, so writes get longer than reads (a bulk create of 500 tags takes 15-20 s on NetBox 4.7).
+   */
+  readonly writeTimeout?: Duration.DurationInput
 }
 
 /** A NetBox object as the API returns it. Fields are left undecoded: the sync owns their meaning. */
@@ -66,7 +76,7 @@ export interface NetBoxClientService {
   readonly get: (path: string, id: number, options?: ListOptions) => Effect.Effect<NetBoxRecord, NetBoxError>
   /** Bulk create (list payloads, chunked); results in input order. */
   readonly create: (path: string, items: ReadonlyArray<NetBoxPayload>) => Effect.Effect<ReadonlyArray<NetBoxRecord>, NetBoxError>
-  /** Bulk partial update; every item carries its `id`. */
+  /** Bulk partial update; every item carries its `id`. Results in input order. */
   readonly update: (
     path: string,
     items: ReadonlyArray<NetBoxPayload & { readonly id: number }>
@@ -98,8 +108,14 @@ const detailOf = (body: unknown): string =>
     ? (body as { detail: string }).detail
     : typeof body === "string" ? body.slice(0, 300) : JSON.stringify(body)
 
-const classify = (method: Method, path: string, status: number, body: unknown, offset: number): NetBoxError => {
-  if (status === 400) return new NetBoxValidation({ method, path, body, offset })
+/** Where a bulk chunk sits in the caller's items: its first index, and its ids for PATCH/DELETE. */
+interface ChunkPosition {
+  readonly offset: number
+  readonly ids?: ReadonlyArray<number>
+}
+
+const classify = (method: Method, path: string, status: number, body: unknown, at: ChunkPosition): NetBoxError => {
+  if (status === 400) return new NetBoxValidation({ method, path, body, ...at })
   if (status === 401 || status === 403) return new NetBoxAuthFailed({ method, path, status, detail: detailOf(body) })
   if (status === 404) return new NetBoxNotFound({ method, path, detail: detailOf(body) })
   if (RETRYABLE_STATUS.has(status)) return new NetBoxUnavailable({ method, path, status, reason: detailOf(body) })
@@ -112,7 +128,9 @@ export const makeNetBoxClient = (options: NetBoxClientOptions): Effect.Effect<Ne
     const maxConcurrent = options.maxConcurrent ?? 4
     const pageSize = options.pageSize ?? 1000
     const chunkSize = options.chunkSize ?? 500
-    const timeout = Duration.decode(options.timeout ?? "120 seconds")
+    const deleteChunkSize = options.deleteChunkSize ?? 100
+    const readTimeout = Duration.decode(options.timeout ?? "120 seconds")
+    const writeTimeout = Duration.decode(options.writeTimeout ?? Duration.max(readTimeout, Duration.seconds(300)))
     const retrySchedule = Schedule.exponential(options.retryBase ?? "200 millis").pipe(
       Schedule.jittered,
       Schedule.intersect(Schedule.recurs(options.retries ?? 3))
@@ -135,8 +153,9 @@ export const makeNetBoxClient = (options: NetBoxClientOptions): Effect.Effect<Ne
     const requestCounts = yield* Ref.make<ReadonlyMap<string, number>>(new Map())
 
     /** One attempt. `target` is `/api/...` (relative to the base) or an absolute-path `next` link. */
-    const attempt = (method: Method, target: string, url: string, body: unknown, offset: number) =>
-      Ref.update(requestCounts, (m) => {
+    const attempt = (method: Method, target: string, url: string, body: unknown, at: ChunkPosition) => {
+      const timeout = SAFE_METHODS.has(method) ? readTimeout : writeTimeout
+      return Ref.update(requestCounts, (m) => {
         const key = countKey(method, target)
         return new Map(m).set(key, (m.get(key) ?? 0) + 1)
       }).pipe(
@@ -159,16 +178,17 @@ export const makeNetBoxClient = (options: NetBoxClientOptions): Effect.Effect<Ne
           ResponseError: (e) => Effect.fail(new NetBoxUnavailable({ method, path: target, status: e.response.status, reason: e.message }))
         }),
         Effect.flatMap(({ body, status }): Effect.Effect<unknown, NetBoxError> =>
-          status >= 200 && status < 300 ? Effect.succeed(body) : Effect.fail(classify(method, target, status, body, offset))
+          status >= 200 && status < 300 ? Effect.succeed(body) : Effect.fail(classify(method, target, status, body, at))
         ),
         permits.withPermits(1)
       )
+    }
 
     /** Reads retry on any unavailability; idempotent writes only on 429/502/503/504 (the request was not applied). */
-    const send = (method: Method, target: string, opts: RequestOptions & { readonly offset?: number } = {}) => {
+    const send = (method: Method, target: string, opts: RequestOptions & { readonly at?: ChunkPosition } = {}) => {
       const url = target.startsWith("/api/") ? `${base}${target}` : `${origin}${target}`
       const idempotent = opts.idempotent ?? method !== "POST"
-      return attempt(method, target, url, opts.body, opts.offset ?? 0).pipe(
+      return attempt(method, target, url, opts.body, opts.at ?? { offset: 0 }).pipe(
         Effect.retry({
           schedule: retrySchedule,
           while: (e) =>
@@ -207,12 +227,17 @@ export const makeNetBoxClient = (options: NetBoxClientOptions): Effect.Effect<Ne
         return out
       })
 
-    const bulk = <A>(method: "POST" | "PATCH" | "DELETE", path: string, items: ReadonlyArray<A>) =>
-      Effect.forEach(
-        chunk(items, chunkSize),
-        (part, i) => send(method, apiPath(path), { body: part, offset: i * chunkSize }),
+    const bulk = <A extends object>(method: "POST" | "PATCH" | "DELETE", path: string, items: ReadonlyArray<A>) => {
+      const size = method === "DELETE" ? deleteChunkSize : chunkSize
+      return Effect.forEach(
+        chunk(items, size),
+        (part, i) => {
+          const ids = method === "POST" ? undefined : part.map((p) => Number((p as { id?: unknown }).id))
+          return send(method, apiPath(path), { body: part, at: ids ? { offset: i * size, ids } : { offset: i * size } })
+        },
         { concurrency: 1 }
       )
+    }
 
     return {
       baseUrl: base,
@@ -222,7 +247,12 @@ export const makeNetBoxClient = (options: NetBoxClientOptions): Effect.Effect<Ne
       get: (path, id, options) =>
         send("GET", withQuery(detailPath(path, id), selection(options))).pipe(Effect.map((r) => r as NetBoxRecord)),
       create: (path, items) => bulk("POST", path, items).pipe(Effect.map((parts) => parts.flatMap((p) => p as Array<NetBoxRecord>))),
-      update: (path, items) => bulk("PATCH", path, items).pipe(Effect.map((parts) => parts.flatMap((p) => p as Array<NetBoxRecord>))),
+      // NetBox answers a bulk update in the model's ordering, not the request's.
+      update: (path, items) =>
+        bulk("PATCH", path, items).pipe(Effect.map((parts) => {
+          const byId = new Map(parts.flatMap((p) => p as Array<NetBoxRecord>).map((r) => [r.id, r]))
+          return items.map((item) => byId.get(item.id)!)
+        })),
       delete: (path, ids) => bulk("DELETE", path, ids.map((id) => ({ id }))).pipe(Effect.asVoid),
       status: send("GET", "/api/status/"),
       openapi: send("GET", "/api/schema/?format=json"),

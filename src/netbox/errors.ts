@@ -11,23 +11,61 @@ const where = {
   path: Schema.String
 }
 
-/** 400: NetBox refused the payload. `body` is NetBox's JSON (object, or a list for bulk calls). */
+/**
+ * 400: NetBox refused the payload. `body` is NetBox's JSON: field errors for one object; for a bulk call either
+ * a list aligned with the items (NetBox < 4.7) or `{detail, errors: [{index | id, errors}]}` (4.7+).
+ */
 export class NetBoxValidation extends Schema.TaggedError<NetBoxValidation>()("NetBoxValidation", {
   ...where,
   body: Schema.Unknown,
   /** Index of the first item of the chunk this body refers to (bulk calls are chunked). */
-  offset: Schema.Int
+  offset: Schema.Int,
+  /** The ids of the chunk's items in order (bulk PATCH/DELETE), to place errors NetBox reports by `id`. */
+  ids: Schema.optional(Schema.Array(Schema.Int))
 }) {
   override get message() {
     return `NetBox rejected ${this.method} ${this.path}: ${summarise(this.body)}`
   }
   /** Per-item errors of a bulk call, indexed by the caller's item position (items without errors left out). */
-  get itemErrors(): ReadonlyArray<{ readonly index: number; readonly errors: unknown }> {
-    if (!Array.isArray(this.body)) return [{ index: this.offset, errors: this.body }]
-    return this.body.flatMap((errors, i) =>
-      errors && typeof errors === "object" && Object.keys(errors).length > 0 ? [{ index: this.offset + i, errors }] : []
-    )
+  get itemErrors(): ReadonlyArray<ItemError> {
+    const body = this.body
+    if (Array.isArray(body)) {
+      return body.flatMap((errors, i) =>
+        errors && typeof errors === "object" && Object.keys(errors).length > 0 ? [{ index: this.offset + i, errors }] : []
+      )
+    }
+    const listed = wrappedErrors(body)
+    if (!listed) return [{ index: this.offset, errors: body }]
+    return listed.map((e) => {
+      const at = typeof e.index === "number" ? e.index : typeof e.id === "number" ? this.ids?.indexOf(e.id) ?? -1 : -1
+      // An id this chunk did not send cannot be placed: it is reported against the chunk's first item.
+      const index = this.offset + Math.max(at, 0)
+      return typeof e.id === "number" ? { index, id: e.id, errors: e.errors } : { index, errors: e.errors }
+    })
   }
+}
+
+export interface ItemError {
+  /** Position in the caller's items. */
+  readonly index: number
+  /** The object's id, when NetBox reported the error by id (bulk update and delete). */
+  readonly id?: number
+  readonly errors: unknown
+}
+
+interface WrappedEntry {
+  readonly index?: unknown
+  readonly id?: unknown
+  readonly errors: unknown
+}
+
+/** The entries of NetBox 4.7's bulk error body `{detail, errors: [{index | id, errors}]}`, if it is one. */
+const wrappedErrors = (body: unknown): ReadonlyArray<WrappedEntry> | undefined => {
+  if (!body || typeof body !== "object") return undefined
+  const errors = (body as { errors?: unknown }).errors
+  return Array.isArray(errors) && errors.every((e) => e && typeof e === "object" && "errors" in e)
+    ? (errors as ReadonlyArray<WrappedEntry>)
+    : undefined
 }
 
 /** 401/403: the token was refused, expired, lacks write permission, or was not sent. */
@@ -90,10 +128,16 @@ export const summarise = (body: unknown): string => {
   }
   if (body && typeof body === "object") {
     const o = body as Record<string, unknown>
+    const listed = wrappedErrors(body)
+    if (listed) {
+      const items = listed.map((e) => `[${typeof e.index === "number" ? e.index : `id ${String(e.id)}`}] ${summarise(e.errors)}`)
+      return [typeof o["detail"] === "string" ? o["detail"] : "", ...items].filter((x) => x !== "").join(" ")
+    }
     if (typeof o["detail"] === "string") return o["detail"]
     if (typeof o["error"] === "string") return `${o["exception"] ?? "error"}: ${o["error"]}`
-    return Object.entries(o).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(String).join(" ") : JSON.stringify(v)}`)
-      .join("; ")
+    return Object.entries(o).map(([k, v]) =>
+      `${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : summarise(x))).join(" ") : v && typeof v === "object" ? summarise(v) : String(v)}`
+    ).join("; ")
   }
   return String(body)
 }

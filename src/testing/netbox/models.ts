@@ -43,22 +43,24 @@ export const CUSTOM_FIELD_TYPE = c(
 const JOURNAL_KIND = c(["info", "Info"], ["success", "Success"], ["warning", "Warning"], ["danger", "Danger"])
 const ACTIVE_STALE = c(["active", "Active"], ["stale", "Stale"])
 
-const interfaceCommon = {
+/** The fields dcim and VM interfaces share; `type` is the interface's own content type. */
+const interfaceCommon = (type: string) => ({
   name: str({ required: true }),
   enabled: bool(true),
   mtu: int({ min: 1, max: 65536 }),
   primary_mac_address: fk("dcim.macaddress", "null"),
-  /** Read-only since 4.2: the primary MAC object's address. */
-  mac_address: { t: "ro", value: (o: Stored, ctx: RenderContext) => {
-    const mac = typeof o["primary_mac_address"] === "number" ? ctx.get("dcim.macaddress", o["primary_mac_address"]) : undefined
-    return mac ? mac["mac_address"] : null
+  mac_address: { t: "mac" } as Field,
+  mac_addresses: { t: "ro", value: (o: Stored, ctx: RenderContext) => {
+    const model = ctx.model("dcim.macaddress")
+    return ctx.all("dcim.macaddress").filter((m) => m["assigned_object_type"] === type && m["assigned_object_id"] === o.id)
+      .map((m) => ({ id: m.id, url: ctx.url(model, m.id), display: m["mac_address"], mac_address: m["mac_address"], description: m["description"] }))
   } } as Field,
   description: str(),
   mode: choice(INTERFACE_MODE, null),
   untagged_vlan: fk("ipam.vlan", "null"),
   tagged_vlans: { t: "m2m", to: "ipam.vlan" } as Field,
   vrf: fk("ipam.vrf", "null")
-}
+})
 
 const dcim: ReadonlyArray<Model> = [
   {
@@ -102,7 +104,7 @@ const dcim: ReadonlyArray<Model> = [
     type: "dcim.interface", path: "dcim/interfaces", verbose: "Interface",
     brief: ["id", "url", "display", "device", "name", "description"], display: name,
     fields: {
-      device: fk("dcim.device", "cascade", true), ...interfaceCommon, type: choice(INTERFACE_TYPE, null, true),
+      device: fk("dcim.device", "cascade", true), ...interfaceCommon("dcim.interface"), type: choice(INTERFACE_TYPE, null, true),
       bridge: fk("dcim.interface", "null"), parent: fk("dcim.interface", "null"), lag: fk("dcim.interface", "null")
     },
     unique: [{ fields: ["device", "name"], kind: "constraint", message: "Interface with this Device and Name already exists." }]
@@ -138,7 +140,7 @@ const virtualization: ReadonlyArray<Model> = [
       virtual_disk_count: countOf("virtualization.virtualdisk", "virtual_machine")
     },
     unique: [{
-      fields: ["name", "cluster"], kind: "constraint", caseInsensitive: true, message: "Virtual machine name must be unique per cluster.",
+      fields: ["name", "cluster"], kind: "constraint", caseInsensitive: true, message: "Virtual machine name must be unique per cluster and tenant.",
       when: (o) => o["cluster"] != null && o["tenant"] == null
     }],
     clean: (o) => o["site"] == null && o["cluster"] == null ? { cluster: ["A virtual machine must be assigned to a site and/or cluster."] } : undefined
@@ -147,7 +149,7 @@ const virtualization: ReadonlyArray<Model> = [
     type: "virtualization.vminterface", path: "virtualization/interfaces", verbose: "VMInterface",
     brief: ["id", "url", "display", "virtual_machine", "name", "description"], display: name,
     fields: {
-      virtual_machine: fk("virtualization.virtualmachine", "cascade", true), ...interfaceCommon,
+      virtual_machine: fk("virtualization.virtualmachine", "cascade", true), ...interfaceCommon("virtualization.vminterface"),
       bridge: fk("virtualization.vminterface", "null"), parent: fk("virtualization.vminterface", "null")
     },
     unique: [{ fields: ["virtual_machine", "name"], kind: "constraint", message: "Interface with this Virtual machine and Name already exists." }]

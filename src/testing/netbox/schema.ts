@@ -18,6 +18,11 @@ export type Field =
   | { readonly t: "m2m"; readonly to: string }
   /** A generic relation: `<name>_type` ("app.model") and `<name>_id` are written, `<name>` is read. */
   | { readonly t: "gfk"; readonly required?: boolean }
+  /**
+   * An interface's `mac_address` shortcut (NetBox 4.7): written as an address, it finds or creates that MAC
+   * address object on the interface and makes it primary (null clears the primary); read as the primary's address.
+   */
+  | { readonly t: "mac" }
   /** Read-only, computed from the stored object. */
   | { readonly t: "ro"; readonly value: (o: Stored, ctx: RenderContext) => unknown }
 

@@ -2,7 +2,7 @@
  * The simulator's request handling: token auth (v1 `Token`, v2 `Bearer nbt_<key>.<secret>`, 403 bodies as
  * NetBox sends them), `/api/status/`, `/api/schema/`, list/detail routes with bulk POST/PATCH/PUT/DELETE.
  */
-import { filter, order, paginate } from "./query.ts"
+import { filter, invalidChoices, order, paginate } from "./query.ts"
 import type { Model, Stored } from "./schema.ts"
 import type { Errors, Store } from "./store.ts"
 
@@ -83,60 +83,123 @@ export const makeHandler = (store: Store, settings: Settings, baseUrl: () => str
   const integrity = (message: string) =>
     json(500, { error: message, exception: "IntegrityError", netbox_version: settings.version, python_version: "3.12.3" })
 
-  /** Validate every item first (errors aligned with the input), then store them all or none. */
-  const createMany = (model: Model, items: ReadonlyArray<unknown>, url: URL, many: boolean): Reply => {
-    const checked = items.map((item) =>
-      typeof item === "object" && item !== null && !Array.isArray(item)
-        ? store.validate(model, item as Record<string, unknown>)
-        : { _tag: "invalid" as const, errors: { non_field_errors: ["Invalid data. Expected a dictionary, but got list."] } as Errors }
-    )
-    if (checked.some((c) => c._tag !== "ok")) {
-      const errors = checked.map((c) => (c._tag === "invalid" ? c.errors : {}))
-      return json(400, many ? errors : errors[0])
-    }
-    const created: Array<Stored> = []
-    for (const c of checked) {
-      const r = store.insert(model, (c as { value: Stored }).value)
-      if (r._tag !== "ok") {
-        created.forEach((o) => store.remove(model, o.id))
-        return integrity(r._tag === "integrity" ? r.message : "integrity")
+  const isDict = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x)
+  const pyType = (x: unknown) =>
+    Array.isArray(x) ? "list" : x === null ? "NoneType" : typeof x === "string" ? "str" : typeof x === "boolean" ? "bool"
+    : typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : "dict"
+  const notDict = (x: unknown): Errors => ({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${pyType(x)}.`] })
+  const failed = (r: Reply) => r.status >= 300
+  /** NetBox 4.7's bulk error body: a summary and the failing items by position or by id. */
+  const bulkErrors = (status: number, detail: string, errors: ReadonlyArray<{ index: number } | { id: number }>) =>
+    json(status, { detail, errors })
+  type ItemErrors = Array<{ index: number; errors: Errors }>
+
+  /**
+   * Validates and saves item by item (later items see the earlier ones), keeping all or none, as NetBox's
+   * bulk create does. Errors are reported per item position.
+   */
+  const createMany = (model: Model, items: ReadonlyArray<unknown>, url: URL, many: boolean): Reply =>
+    store.atomically(() => {
+      const errors: ItemErrors = []
+      const created: Array<Stored> = []
+      for (const [index, item] of items.entries()) {
+        const r = isDict(item) ? store.validate(model, item) : { _tag: "invalid" as const, errors: notDict(item) }
+        if (r._tag === "invalid") errors.push({ index, errors: r.errors })
+        if (r._tag !== "ok") continue
+        const saved = store.insert(model, r.value)
+        if (saved._tag === "integrity") return integrity(saved.message)
+        if (saved._tag === "ok") created.push(saved.value)
       }
-      created.push(r.value)
+      if (errors.length > 0) {
+        return many ? bulkErrors(400, `${errors.length} of ${items.length} objects could not be created.`, errors) : json(400, errors[0]!.errors)
+      }
+      const rendered = created.map((o) => select(model, o, url))
+      return json(201, many ? rendered : rendered[0])
+    }, failed)
+
+  /**
+   * The checks NetBox makes on a bulk update or delete before it touches anything: a list, of objects with an
+   * integer `id`, each named once, each existing. Returns the ids, or the error reply.
+   */
+  const bulkTargets = (model: Model, body: unknown): ReadonlyArray<number> | Reply => {
+    if (!Array.isArray(body)) {
+      return json(400, { detail: body === null || (isDict(body) && Object.keys(body).length === 0) ? "Expected a list of objects, but no data was submitted." : `Expected a list of objects, but got ${pyType(body)}.` })
     }
-    const rendered = created.map((o) => select(model, o, url))
-    return json(201, many ? rendered : rendered[0])
+    const invalid: ItemErrors = []
+    const ids = body.map((item, index) => {
+      if (!isDict(item)) return void invalid.push({ index, errors: notDict(item) })
+      const id = item["id"]
+      if (id === undefined || id === null) return void invalid.push({ index, errors: { id: [id === null ? "This field may not be null." : "This field is required."] } })
+      const n = typeof id === "number" ? id : typeof id === "string" && /^\s*-?\d+\s*$/.test(id) ? Number(id) : NaN
+      if (!Number.isInteger(n)) return void invalid.push({ index, errors: { id: ["A valid integer is required."] } })
+      return n
+    })
+    if (invalid.length > 0) return bulkErrors(400, `${invalid.length} of ${body.length} objects failed validation.`, invalid)
+    const valid = ids as Array<number>
+    const counts = new Map<number, number>()
+    for (const id of valid) counts.set(id, (counts.get(id) ?? 0) + 1)
+    const repeated = [...counts].filter(([, n]) => n > 1)
+    if (repeated.length > 0) {
+      return bulkErrors(400, `${repeated.length} of ${valid.length} objects are listed more than once.`, repeated.map(([id, n]) => ({
+        id, errors: { id: [`Each object may be specified only once; ID ${id} is listed ${n} times`] }
+      })))
+    }
+    const missing = valid.filter((id) => !store.get(model, id))
+    if (missing.length > 0) {
+      return bulkErrors(400, `${missing.length} of ${valid.length} objects could not be found.`, missing.map((id) => ({
+        id, errors: { id: [`Object with ID ${id} does not exist`] }
+      })))
+    }
+    return valid
   }
 
-  /** Bulk and single updates; NetBox applies a bulk update all-or-nothing. */
-  const updateMany = (model: Model, items: ReadonlyArray<Record<string, unknown>>, url: URL, many: boolean): Reply => {
-    const staged: Array<Stored> = []
-    for (const item of items) {
-      const id = typeof item["id"] === "number" ? item["id"] : Number(item["id"])
-      const existing = Number.isInteger(id) ? store.get(model, id) : undefined
-      if (item["id"] === undefined) return json(400, many ? [{ id: ["This field is required."] }] : { id: ["This field is required."] })
-      if (!existing) return many ? json(400, { detail: `Object with ID ${String(item["id"])} not found.` }) : notFound(model)
-      const r = store.validate(model, item, existing)
+  /** Objects in the model's default ordering, as NetBox's querysets return them (not the request's order). */
+  const inOrder = (model: Model, ids: ReadonlyArray<number>) => order(model, ids.map((id) => store.get(model, id)!), null)
+
+  /** Bulk and single updates: validated and saved object by object (in the model's ordering), all or none. */
+  const updateMany = (model: Model, body: unknown, url: URL): Reply => {
+    const targets = bulkTargets(model, body)
+    if (!Array.isArray(targets)) return targets as Reply
+    const items = new Map((body as Array<Record<string, unknown>>).map((item, i) => [targets[i]!, item]))
+    return store.atomically(() => {
+      const errors: Array<{ id: number; errors: Errors }> = []
+      for (const existing of inOrder(model, targets)) {
+        const r = store.validate(model, items.get(existing.id)!, existing)
+        if (r._tag === "invalid") errors.push({ id: existing.id, errors: r.errors })
+        if (r._tag !== "ok") continue
+        const saved = store.insert(model, r.value)
+        if (saved._tag === "integrity") return integrity(saved.message)
+      }
+      if (errors.length > 0) return bulkErrors(400, `${errors.length} of ${targets.length} objects could not be updated.`, errors)
+      return json(200, inOrder(model, targets).map((o) => select(model, o, url)))
+    }, failed)
+  }
+
+  const updateOne = (model: Model, id: number, body: unknown, url: URL): Reply => {
+    if (!isDict(body)) return json(400, notDict(body))
+    const existing = store.get(model, id)
+    if (!existing) return notFound(model)
+    return store.atomically(() => {
+      const r = store.validate(model, body, existing)
       if (r._tag === "invalid") return json(400, r.errors)
-      if (r._tag === "ok") staged.push(r.value)
-    }
-    const before = staged.map((o) => structuredClone(store.get(model, o.id)!))
-    for (const [i, o] of staged.entries()) {
-      const r = store.insert(model, o)
-      if (r._tag !== "ok") {
-        before.slice(0, i + 1).forEach((b) => store.insert(model, b))
-        return integrity(r._tag === "integrity" ? r.message : "integrity")
-      }
-    }
-    const rendered = staged.map((o) => select(model, store.get(model, o.id)!, url))
-    return json(200, many ? rendered : rendered[0])
+      if (r._tag !== "ok") return integrity("integrity")
+      const saved = store.insert(model, r.value)
+      return saved._tag === "integrity" ? integrity(saved.message) : json(200, select(model, store.get(model, id)!, url))
+    }, failed)
   }
 
-  const deleteMany = (model: Model, ids: ReadonlyArray<number>): Reply => {
-    for (const id of ids) {
-      if (!store.get(model, id)) continue
-      const r = store.delete(model, id)
-      if (r._tag === "protected") return json(409, { detail: r.detail })
-    }
+  /** Bulk delete: refused as a whole (409) when any object is protected by others. */
+  const deleteMany = (model: Model, body: unknown): Reply => {
+    const targets = bulkTargets(model, body)
+    if (!Array.isArray(targets)) return targets as Reply
+    const blocked = inOrder(model, targets).flatMap((o) => {
+      const r = store.checkDelete(model, o.id)
+      return r._tag === "protected"
+        ? [{ id: o.id, errors: { __all__: [`Unable to delete: ${r.dependents} dependent object(s) prevent deletion.`] } }]
+        : []
+    })
+    if (blocked.length > 0) return bulkErrors(409, `${blocked.length} of ${targets.length} objects could not be deleted.`, blocked)
+    for (const id of targets) if (store.get(model, id)) store.delete(model, id)
     return json(204)
   }
 
@@ -159,30 +222,26 @@ export const makeHandler = (store: Store, settings: Settings, baseUrl: () => str
       if (!o) return notFound(model)
       switch (method) {
         case "GET": return json(200, select(model, o, url))
-        case "PATCH": case "PUT":
-          if (typeof body !== "object" || body === null || Array.isArray(body)) return json(400, { non_field_errors: ["Invalid data. Expected a dictionary."] })
-          return updateMany(model, [{ ...(body as Record<string, unknown>), id }], url, false)
-        case "DELETE": return deleteMany(model, [id])
+        case "PATCH": case "PUT": return updateOne(model, id, body, url)
+        case "DELETE": {
+          const r = store.delete(model, id)
+          return r._tag === "protected" ? json(409, { detail: r.detail }) : json(204)
+        }
         default: return json(405, { detail: `Method "${method}" not allowed.` })
       }
     }
     switch (method) {
       case "GET": {
+        const refused = invalidChoices(model, url.searchParams)
+        if (refused) return json(400, refused)
         const rows = order(model, filter(store, model, store.all(model), url.searchParams), url.searchParams.get("ordering"))
         const page = paginate(rows, url, baseUrl(), settings.pageSize, settings.maxPageSize)
         return json(200, { count: page.count, next: page.next, previous: page.previous, results: page.items.map((o) => select(model, o, url)) })
       }
       case "POST":
         return Array.isArray(body) ? createMany(model, body, url, true) : createMany(model, [body], url, false)
-      case "PATCH": case "PUT":
-        if (!Array.isArray(body)) return json(405, { detail: `Method "${method}" not allowed.` })
-        return updateMany(model, body as Array<Record<string, unknown>>, url, true)
-      case "DELETE": {
-        if (!Array.isArray(body)) return json(405, { detail: `Method "DELETE" not allowed.` })
-        const ids = body.map((b) => (typeof b === "object" && b !== null ? Number((b as { id?: unknown }).id) : NaN))
-        if (ids.some((id) => !Number.isInteger(id))) return json(400, [{ id: ["This field is required."] }])
-        return deleteMany(model, ids)
-      }
+      case "PATCH": case "PUT": return updateMany(model, body, url)
+      case "DELETE": return deleteMany(model, body)
       default: return json(405, { detail: `Method "${method}" not allowed.` })
     }
   }

@@ -5,12 +5,16 @@
  */
 import type { Field, Model, RenderContext, Stored } from "./schema.ts"
 
-export type Errors = Record<string, Array<string>>
+/** Field → messages; `custom_fields` may instead map custom field names to one message each, as NetBox does. */
+export type Errors = Record<string, Array<string> | Record<string, string>>
 export type WriteResult =
   | { readonly _tag: "ok"; readonly value: Stored }
   | { readonly _tag: "invalid"; readonly errors: Errors }
   | { readonly _tag: "integrity"; readonly message: string }
-export type DeleteResult = { readonly _tag: "ok" } | { readonly _tag: "protected"; readonly detail: string }
+export type DeleteResult =
+  | { readonly _tag: "ok" }
+  /** `dependents`: how many objects refer to it with PROTECT. */
+  | { readonly _tag: "protected"; readonly detail: string; readonly dependents: number }
 
 /** Content types a real NetBox has besides the modelled ones (custom fields may target them). */
 const OTHER_TYPES = [
@@ -37,6 +41,10 @@ const MAC = /^([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2}
 export class Store {
   private readonly tables = new Map<string, Map<number, Stored>>()
   private readonly seq = new Map<string, number>()
+  /** Undo steps of the inserts since `atomically` began (NetBox runs each bulk write in one transaction). */
+  private undo: Array<() => void> | undefined
+  /** `mac_address` shortcut values validated for an interface, applied when it is inserted. */
+  private readonly pendingMac = new WeakMap<Stored, string | null>()
   readonly byType = new Map<string, Model>()
   readonly ctx: RenderContext
 
@@ -71,7 +79,7 @@ export class Store {
   /** Validates `input` as a create (no `existing`) or a partial update of `existing`; nothing is stored. */
   validate(model: Model, input: Record<string, unknown>, existing?: Stored): WriteResult {
     const errors: Errors = {}
-    const add = (field: string, message: string) => (errors[field] ??= []).push(message)
+    const add = (field: string, message: string) => ((errors[field] ??= []) as Array<string>).push(message)
     const next: Stored = existing ? structuredClone(existing) : this.defaults(model)
     for (const [name, field] of Object.entries(model.fields)) {
       if (field.t === "gfk") {
@@ -79,6 +87,10 @@ export class Store {
         continue
       }
       if (field.t === "ro") continue
+      if (field.t === "mac") {
+        if (name in input) this.writeMacShortcut(input, next, add)
+        continue
+      }
       if (!(name in input)) {
         if (!existing && "required" in field && field.required) add(name, "This field is required.")
         continue
@@ -93,16 +105,37 @@ export class Store {
         if ("error" in ids) add("tags", ids.error)
         else next["tags"] = ids.value
       }
-      if ("custom_fields" in input) this.writeCustomFields(model, input["custom_fields"], next, add)
+      if ("custom_fields" in input) {
+        const unknown = this.writeCustomFields(model, input["custom_fields"], next, add)
+        if (unknown) errors["custom_fields"] = unknown
+      }
     }
     if (Object.keys(errors).length > 0) return { _tag: "invalid", errors }
-    const cleaned: Errors = model.clean?.(next, this.ctx) ?? {}
+    const cleaned = model.clean?.(next, this.ctx) ?? {}
     for (const [field, messages] of Object.entries(cleaned)) messages.forEach((m) => add(field, m))
     for (const u of model.unique ?? []) {
       if (u.kind === "db" || !this.clashes(model, u, next)) continue
       add(u.kind === "field" ? u.fields[0]! : "__all__", u.message)
     }
     return Object.keys(errors).length > 0 ? { _tag: "invalid", errors } : { _tag: "ok", value: next }
+  }
+
+  /**
+   * Runs `f`; when `failed` says its result is a failure, every insert it made is undone (a rolled-back
+   * transaction: NetBox validates and saves a bulk write item by item, then keeps all or none).
+   */
+  atomically<A>(f: () => A, failed: (a: A) => boolean): A {
+    const outer = this.undo
+    const steps: Array<() => void> = []
+    this.undo = steps
+    try {
+      const result = f()
+      if (failed(result)) steps.reverse().forEach((step) => step())
+      else outer?.push(...steps)
+      return result
+    } finally {
+      this.undo = outer
+    }
   }
 
   /** Stores a validated object; the database-level unique checks happen here (500 IntegrityError in NetBox). */
@@ -118,16 +151,81 @@ export class Store {
       value["created"] = stamp
     }
     value["last_updated"] = stamp
-    this.tables.get(model.type)!.set(value.id, value)
+    const table = this.tables.get(model.type)!
+    const prior = table.get(value.id)
+    this.undo?.push(() => (prior ? table.set(prior.id, prior) : table.delete(value.id)))
+    table.set(value.id, value)
+    const mac = this.pendingMac.get(value)
+    if (mac !== undefined) {
+      this.pendingMac.delete(value)
+      value["primary_mac_address"] = mac === null ? null : this.macOn(model.type, value.id, mac).id
+    }
     return { _tag: "ok", value }
+  }
+
+  /** The MAC address object with this address assigned to the interface, created if there is none. */
+  private macOn(type: string, id: number, address: string): Stored {
+    const found = this.ctx.all("dcim.macaddress")
+      .find((m) => m["assigned_object_type"] === type && m["assigned_object_id"] === id && m["mac_address"] === address)
+    if (found) return found
+    const model = this.byType.get("dcim.macaddress")!
+    const mac = { ...this.defaults(model), mac_address: address, assigned_object_type: type, assigned_object_id: id }
+    return (this.insert(model, mac) as { value: Stored }).value
+  }
+
+  private writeMacShortcut(input: Record<string, unknown>, next: Stored, add: (field: string, message: string) => void) {
+    const v = input["mac_address"]
+    const m = typeof v === "string" ? MAC.exec(v.trim()) : null
+    if (v !== null && v !== "" && !m) return add("mac_address", "Enter a valid MAC address (e.g. 00:11:22:33:44:55).")
+    const address = m ? m.slice(1).join(":").toUpperCase() : null
+    if ("primary_mac_address" in input) {
+      const primary = typeof next["primary_mac_address"] === "number" ? this.ctx.get("dcim.macaddress", next["primary_mac_address"]) : undefined
+      if ((primary?.["mac_address"] ?? null) !== address) {
+        return add("non_field_errors", "The provided 'mac_address' and 'primary_mac_address' values conflict.")
+      }
+    }
+    this.pendingMac.set(next, address)
   }
 
   remove(model: Model, id: number): void {
     this.tables.get(model.type)!.delete(id)
   }
 
+  /** What deleting would do, without doing it: the PROTECT blockers (409), or nothing. */
+  checkDelete(model: Model, id: number): DeleteResult {
+    const blockers = this.doomedBy(model, id).blockers
+    return blockers.length > 0 ? this.protectedBy(blockers) : { _tag: "ok" }
+  }
+
   /** Deletes with NetBox's on_delete rules: PROTECT refuses (409), CASCADE follows, SET_NULL clears. */
   delete(model: Model, id: number): DeleteResult {
+    const { blockers, doomed } = this.doomedBy(model, id)
+    if (blockers.length > 0) return this.protectedBy(blockers)
+    for (const [type, ids] of doomed) for (const oid of ids) this.tables.get(type)!.delete(oid)
+    for (const m of this.models) {
+      for (const o of this.ctx.all(m.type)) {
+        for (const [fname, f] of Object.entries(m.fields)) {
+          if (f.t === "fk" && f.onDelete === "null" && typeof o[fname] === "number" && doomed.get(f.to)?.has(o[fname] as number)) o[fname] = null
+          if (f.t === "m2m" && doomed.has(f.to)) o[fname] = (o[fname] as Array<number>).filter((x) => !doomed.get(f.to)!.has(x))
+        }
+        if (doomed.has("extras.tag") && Array.isArray(o["tags"])) o["tags"] = (o["tags"] as Array<number>).filter((t) => !doomed.get("extras.tag")!.has(t))
+      }
+    }
+    if (model.type === "extras.customfield") this.dropCustomField()
+    return { _tag: "ok" }
+  }
+
+  private protectedBy(blockers: ReadonlyArray<string>): DeleteResult {
+    const names = blockers.map((b) => {
+      const [type, oid] = b.split(":") as [string, string]
+      return `${this.byType.get(type)!.display(this.ctx.get(type, Number(oid))!, this.ctx)} (${oid})`
+    })
+    const detail = `Unable to delete object. ${blockers.length} dependent objects were found: ${names.join(", ")}`
+    return { _tag: "protected", detail, dependents: blockers.length }
+  }
+
+  /** The objects a delete takes with it (CASCADE, generic relations) and the PROTECT references outside them. */
+  private doomedBy(model: Model, id: number): { readonly doomed: Map<string, Set<number>>; readonly blockers: Array<string> } {
     const doomed = new Map<string, Set<number>>()
     const blockers: Array<string> = []
     const collect = (type: string, oid: number) => {
@@ -151,26 +249,7 @@ export class Store {
       const [type, oid] = b.split(":") as [string, string]
       return !doomed.get(type)?.has(Number(oid))
     })
-    if (real.length > 0) {
-      const names = real.map((b) => {
-        const [type, oid] = b.split(":") as [string, string]
-        const m = this.byType.get(type)!
-        return m.display(this.ctx.get(type, Number(oid))!, this.ctx)
-      })
-      return { _tag: "protected", detail: `Unable to delete object. ${real.length} dependent objects were found: ${names.join(", ")}` }
-    }
-    for (const [type, ids] of doomed) for (const oid of ids) this.tables.get(type)!.delete(oid)
-    for (const m of this.models) {
-      for (const o of this.ctx.all(m.type)) {
-        for (const [fname, f] of Object.entries(m.fields)) {
-          if (f.t === "fk" && f.onDelete === "null" && typeof o[fname] === "number" && doomed.get(f.to)?.has(o[fname] as number)) o[fname] = null
-          if (f.t === "m2m" && doomed.has(f.to)) o[fname] = (o[fname] as Array<number>).filter((x) => !doomed.get(f.to)!.has(x))
-        }
-        if (doomed.has("extras.tag") && Array.isArray(o["tags"])) o["tags"] = (o["tags"] as Array<number>).filter((t) => !doomed.get("extras.tag")!.has(t))
-      }
-    }
-    if (model.type === "extras.customfield") this.dropCustomField()
-    return { _tag: "ok" }
+    return { doomed, blockers: real }
   }
 
   private dropCustomField() {
@@ -195,7 +274,7 @@ export class Store {
         case "m2m": case "strlist": o[name] = []; break
         case "json": o[name] = structuredClone(f.default ?? null); break
         case "gfk": o[`${name}_type`] = null; o[`${name}_id`] = null; break
-        case "ro": break
+        case "ro": case "mac": break
       }
     }
     if (model.tags !== false) {
@@ -255,8 +334,8 @@ export class Store {
         return bad === undefined ? [...v] : fail(`Invalid content type: ${String(bad)}`)
       }
       case "choice": {
-        const value = typeof v === "object" && v !== null && "value" in v ? (v as { value: unknown }).value : v
-        return typeof value === "string" && value in field.choices ? value : fail(`"${String(value)}" is not a valid choice.`)
+        if (typeof v === "object") return fail('Value must be passed directly (e.g. "foo": 123); do not use a dictionary or list.')
+        return typeof v === "string" && v in field.choices ? v : fail(`${String(v)} is not a valid choice.`)
       }
       case "fk": {
         const r = this.related(field.to, v)
@@ -266,7 +345,7 @@ export class Store {
         const r = this.relatedList(field.to, v)
         return "error" in r ? fail(r.error) : r.value
       }
-      case "gfk": case "ro": return v
+      case "gfk": case "ro": case "mac": return v
     }
   }
 
@@ -337,18 +416,24 @@ export class Store {
     next[idKey] = pk
   }
 
-  private writeCustomFields(model: Model, v: unknown, next: Stored, add: (field: string, message: string) => void) {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return add("custom_fields", "Invalid data. Expected a dictionary.")
+  /** Writes custom field data into `next`; unknown names are returned (NetBox reports them apart from the rest). */
+  private writeCustomFields(model: Model, v: unknown, next: Stored, add: (field: string, message: string) => void): Record<string, string> | undefined {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return void add("custom_fields", "Invalid data. Expected a dictionary.")
     const defs = new Map(this.customFields(model.type).map((cf) => [String(cf["name"]), cf]))
+    const unknown = Object.keys(v).filter((key) => !defs.has(key)).sort()
+    if (unknown.length > 0) {
+      // NetBox's custom fields field raises a dict of plain strings, kept as it is under `custom_fields`.
+      return Object.fromEntries(unknown.map((key) => [key, `Custom field '${key}' does not exist for this object type.`]))
+    }
     const data = { ...(next["custom_fields"] as Record<string, unknown>) }
     for (const [key, value] of Object.entries(v)) {
-      const cf = defs.get(key)
-      if (!cf) return add("__all__", `Unknown field name '${key}' in custom field data.`)
+      const cf = defs.get(key)!
       const problem = value === null ? undefined : customFieldProblem(String(cf["type"]), value)
-      if (problem) return add("__all__", `Invalid value for custom field '${key}': ${problem}`)
+      if (problem) return void add("__all__", `Invalid value for custom field '${key}': ${problem}`)
       data[key] = value
     }
     next["custom_fields"] = data
+    return undefined
   }
 
   private clashes(model: Model, u: NonNullable<Model["unique"]>[number], o: Stored): boolean {
@@ -383,6 +468,11 @@ export class Store {
           break
         }
         case "ro": out[name] = f.value(o, this.ctx); break
+        case "mac": {
+          const primary = typeof o["primary_mac_address"] === "number" ? this.ctx.get("dcim.macaddress", o["primary_mac_address"]) : undefined
+          out[name] = primary ? primary["mac_address"] : null
+          break
+        }
         default: out[name] = o[name]
       }
     }
