@@ -44,14 +44,14 @@ const session = Effect.gen(function*() {
   return { socket, write, sync }
 })
 
-/** `/`: "Message: 1", "Message: 2", ... every 2 s until the client goes away. */
+/** `/`: "Message: 1" on accept, then "Message: 2", ... every 2 s until the client goes away. */
 const counter = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function*() {
     const socket = yield* request.upgrade
     const write = yield* socket.writer
-    yield* Stream.iterate(1, (n) => n + 1).pipe(
-      Stream.schedule(Schedule.spaced("2 seconds")),
-      Stream.runForEach((n) => write(`Message: ${n}`)),
+    let n = 0
+    yield* Effect.suspend(() => write(`Message: ${++n}`)).pipe(
+      Effect.repeat(Schedule.spaced("2 seconds")),
       Effect.race(socket.runRaw(() => Effect.void)),
       Effect.catchAll(() => Effect.void)
     )
@@ -60,11 +60,15 @@ const counter = (request: HttpServerRequest.HttpServerRequest) =>
 
 /**
  * `GET /` is also the service's JSON root (src/api/root), and the router holds one handler per method and
- * path: WebSocket upgrades of `/` are taken here, before routing.
+ * path: WebSocket upgrades of `/` are taken here, before routing. The server runs middleware
+ * uninterruptibly (only routes are made interruptible by the router), so the counter opts in: otherwise
+ * it would outlive its client and block shutdown.
  */
 export const CounterSocket = HttpLayerRouter.middleware((app) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    request.url.split("?")[0] === "/" && request.headers["upgrade"]?.toLowerCase() === "websocket" ? Effect.orDie(Effect.scoped(counter(request))) : app), { global: true })
+    request.url.split("?")[0] === "/" && request.headers["upgrade"]?.toLowerCase() === "websocket"
+      ? Effect.interruptible(Effect.orDie(Effect.scoped(counter(request))))
+      : app), { global: true })
 
 export const VirtualMachinesSocketRoute = HttpLayerRouter.add(
   "GET",

@@ -2,6 +2,9 @@
  * API-key check (ROUTES.md decision 8): with keys configured, every route except /, /health and /version needs
  * `Authorization: Bearer <key>` (or `Token <key>`, as the plugin may send) or `X-Proxbox-API-Key: <key>`.
  * Keys are compared in constant time.
+ * WebSocket upgrades follow the same rule: `/ws` and `/ws/virtual-machines` start syncs that write to NetBox,
+ * so they need a key although the plugin's legacy server-side WebSocket client sends none (plugin contract
+ * §1.9, off in v0.0.10); the `/` counter stays open (test/sync/websockets.test.ts).
  */
 import type { Headers, HttpServerRequest } from "@effect/platform"
 import { Redacted } from "effect"

@@ -7,7 +7,7 @@
  * The stream is backpressured: the run only advances as its consumer reads, and when the consumer goes
  * away the run is interrupted after the write batch in flight (apply.ts).
  */
-import { Context, DateTime, Effect, Exit, Layer, Queue, Stream, Take } from "effect"
+import { Context, DateTime, Effect, Exit, Fiber, Layer, Queue, Stream, Take } from "effect"
 import { NetBoxBootstrap } from "../netbox/bootstrap.ts"
 import type { NetBoxClientService } from "../netbox/client.ts"
 import { NetBoxConnector } from "../netbox/NetBoxClient.ts"
@@ -100,13 +100,30 @@ const make = (settings: SyncSettings) =>
     const run = (request: SyncRequest): Stream.Stream<SyncEvent, SyncFailure> =>
       Stream.unwrapScoped(Effect.gen(function*() {
         const queue = yield* Queue.bounded<Take.Take<SyncEvent, SyncFailure>>(64)
-        yield* execute(request, (e) => Queue.offer(queue, Take.of(e))).pipe(
+        let ended = false
+        const fiber = yield* execute(request, (e) => Queue.offer(queue, Take.of(e))).pipe(
           Effect.exit,
-          Effect.flatMap((exit) => Queue.offer(queue, Exit.isSuccess(exit) ? Take.end : Take.failCause(exit.cause))),
+          Effect.flatMap((exit) =>
+            Effect.zipRight(Effect.sync(() => (ended = true)), Queue.offer(queue, Exit.isSuccess(exit) ? Take.end : Take.failCause(exit.cause)))
+          ),
           Effect.forkScoped
         )
+        // Added after forkScoped, so it runs before forkScoped's own interruption of the run.
+        yield* Effect.addFinalizer(() => (ended ? Effect.void : abandon(request.stage, fiber)))
         return Stream.fromQueue(queue).pipe(Stream.flattenTake)
       }))
+
+    /**
+     * The consumer went away (client disconnected) before the run ended: interrupt it, which takes effect
+     * once the write batch in flight has finished (apply.ts), say so, and wait for it to stop.
+     */
+    const abandon = (stage: SyncRequest["stage"], fiber: Fiber.RuntimeFiber<unknown>) =>
+      Effect.gen(function*() {
+        yield* Fiber.interruptAsFork(fiber, yield* Effect.fiberId)
+        yield* Effect.logWarning(`${stage} sync: the client went away; the NetBox write in flight finishes, nothing after it starts`)
+        yield* Fiber.await(fiber)
+        yield* Effect.logInfo(`${stage} sync stopped after its client went away`)
+      })
 
     const runToCompletion: SyncOrchestratorService["runToCompletion"] = (request) =>
       Effect.gen(function*() {

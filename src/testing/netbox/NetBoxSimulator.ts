@@ -1,7 +1,8 @@
 /**
  * An in-process NetBox for tests and benchmarks: a real HTTP server on an ephemeral 127.0.0.1 port, started
  * as a scoped Layer, serving the REST subset the sync needs (models.ts) with NetBox's envelope, filters, bulk
- * operations, error bodies and token auth. It counts requests and can add latency or inject faults.
+ * operations, error bodies and token auth. It counts requests and can add latency, inject faults, or hold a
+ * request until the test lets it through.
  * The contract suite in test/netbox-contract runs against it and against a real NetBox.
  */
 import { Context, Effect, Layer } from "effect"
@@ -29,17 +30,29 @@ export interface NetBoxSimulatorOptions {
   readonly latencyMs?: number
 }
 
-/** A scripted failure for the next `times` requests matching method and path prefix. */
-export interface Fault {
+/** Which requests a fault or hold applies to. */
+export interface Match {
   readonly method?: string
   /** Prefix of the path, e.g. `/api/dcim/sites/`. Default: every path. */
   readonly path?: string
+}
+
+/** A scripted failure for the next `times` requests matching method and path prefix. */
+export interface Fault extends Match {
   /** Answer with this status (and body), or drop the connection without an answer. */
   readonly status?: number
   readonly body?: unknown
   readonly reset?: boolean
   /** Default 1. */
   readonly times?: number
+}
+
+/** A request held on arrival (received and counted, not yet applied): a test's window on a write in flight. */
+export interface Hold {
+  /** Completes once the held request has arrived. */
+  readonly arrived: Effect.Effect<void>
+  /** Lets the request through; completes once it has been applied and answered. */
+  readonly release: Effect.Effect<void>
 }
 
 export interface NetBoxSimulatorService {
@@ -54,6 +67,8 @@ export interface NetBoxSimulatorService {
   readonly resetRequestCounts: Effect.Effect<void>
   readonly injectFault: (fault: Fault) => Effect.Effect<void>
   readonly setLatency: (ms: number) => Effect.Effect<void>
+  /** Holds the next request matching `match` until released. */
+  readonly hold: (match: Match) => Effect.Effect<Hold>
   /** The simulator's database, for seeding and inspection without HTTP. */
   readonly store: Store
 }
@@ -93,6 +108,8 @@ const make = (options: NetBoxSimulatorOptions) =>
     let latencyMs = options.latencyMs ?? 0
     const counts = new Map<string, number>()
     const faults: Array<Fault & { left: number }> = []
+    const holds: Array<Match & { readonly arrive: () => void; readonly gate: Promise<void>; readonly answered: () => void }> = []
+    const matches = (m: Match, method: string, path: string) => (!m.method || m.method === method) && path.startsWith(m.path ?? "/")
     const store = new Store([...CORE_MODELS, ...(settings.plugin ? PLUGIN_MODELS : [])], () => url)
     const handle = makeHandler(store, settings, () => url)
 
@@ -103,7 +120,14 @@ const make = (options: NetBoxSimulatorOptions) =>
       counts.set(key, (counts.get(key) ?? 0) + 1)
       const text = await readBody(req)
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs))
-      const fault = faults.find((f) => f.left > 0 && (!f.method || f.method === method) && target.pathname.startsWith(f.path ?? "/"))
+      const held = holds.findIndex((h) => matches(h, method, target.pathname))
+      if (held >= 0) {
+        const [h] = holds.splice(held, 1)
+        res.once("finish", h!.answered)
+        h!.arrive()
+        await h!.gate
+      }
+      const fault = faults.find((f) => f.left > 0 && matches(f, method, target.pathname))
       if (fault) {
         fault.left -= 1
         if (fault.reset) return void req.socket.destroy()
@@ -151,6 +175,22 @@ const make = (options: NetBoxSimulatorOptions) =>
       resetRequestCounts: Effect.sync(() => counts.clear()),
       injectFault: (fault) => Effect.sync(() => void faults.push({ ...fault, left: fault.times ?? 1 })),
       setLatency: (ms) => Effect.sync(() => void (latencyMs = ms)),
+      hold: (match) =>
+        Effect.sync(() => {
+          const signal = () => {
+            let done!: () => void
+            const promise = new Promise<void>((resolve) => (done = resolve))
+            return { promise, done }
+          }
+          const arrived = signal()
+          const gate = signal()
+          const answered = signal()
+          holds.push({ ...match, arrive: arrived.done, gate: gate.promise, answered: answered.done })
+          return {
+            arrived: Effect.promise(() => arrived.promise),
+            release: Effect.zipRight(Effect.sync(gate.done), Effect.promise(() => answered.promise))
+          } satisfies Hold
+        }),
       store
     } satisfies NetBoxSimulatorService
   })
