@@ -30,8 +30,7 @@ const program = Effect.gen(function*() {
     Layer.provideMerge(Logger.minimumLogLevel(config.logLevel))
   )
   return yield* announceReady.pipe(
-    Layer.provideMerge(serveApp(UpstreamLive)),
-    Layer.provide(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })),
+    Layer.provideMerge(serveApp(UpstreamLive, NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))),
     Layer.provide(logging),
     Layer.provide(Layer.succeed(AppConfig, config)),
     Layer.launch

@@ -2,11 +2,11 @@
  * Everything served on one port through one HttpLayerRouter: the HttpApi groups (and /openapi.json), Swagger
  * UI at /docs, the raw routes (admin page, SSE, WebSocket), and the generated Proxmox surface.
  * `AppServices` are the services the routes need, apart from those talking to the outside (ProxmoxClient,
- * NetBoxClient): `serveApp` takes those as a parameter so tests can plug simulators or mocks in.
+ * NetBoxClient): `serveApp` takes those as a parameter so tests can plug simulators or mocks in, and the server.
  */
 import { HttpLayerRouter, HttpServer } from "@effect/platform"
-import { NodeContext } from "@effect/platform-node"
-import { Layer } from "effect"
+import { NodeContext, NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
 import { HttpAdminLive, AdminPageRoute } from "../api/admin/Http.ts"
 import { ProxboxApi } from "../api/Api.ts"
 import { HttpNetBoxEndpointLive, HttpProxmoxEndpointsLive } from "../api/endpoints/Http.ts"
@@ -81,10 +81,23 @@ export const AppServices = Layer.mergeAll(
   Layer.provideMerge(Layer.mergeAll(DatabaseLive, SecretBox.layer))
 )
 
-/** The served application on whatever HttpServer is provided (Node on a port, or the test server). */
-export const serveApp = <Upstream, E>(upstream: Layer.Layer<Upstream, E, AppConfig | EndpointRepository>) =>
-  HttpLayerRouter.serve(AppRoutes, { disableLogger: true, disableListenLog: true }).pipe(
+/**
+ * The served application on `server` (Node on a port, or the test server). The application is built before the
+ * server: Node accepts connections as soon as it listens, and a request that arrives before the handler is attached
+ * is never answered, so the port opens only once every route and service is ready. (`HttpLayerRouter.serve` needs
+ * the HttpServer first, hence the same steps spelled out in the other order.)
+ */
+export const serveApp = <Upstream, E, S>(
+  upstream: Layer.Layer<Upstream, E, AppConfig | EndpointRepository>,
+  server: Layer.Layer<S | HttpServer.HttpServer, unknown>
+) =>
+  Layer.unwrapScoped(Effect.map(HttpLayerRouter.HttpRouter, (router) =>
+    HttpServer.serve(router.asHttpEffect()).pipe(Layer.provideMerge(server)))).pipe(
+    Layer.provideMerge(AppRoutes),
+    Layer.provide(HttpLayerRouter.layer),
     // the sync engine runs on the upstream clients given here
     Layer.provide(SyncOrchestrator.layer.pipe(Layer.provideMerge(upstream))),
+    // HttpPlatform, FileSystem, Path and Etag for the routes, which are built before the server provides them
+    Layer.provide(NodeHttpServer.layerContext),
     Layer.provideMerge(AppServices)
-  ) as Layer.Layer<EndpointRepository, unknown, AppConfig | LogBuffer | HttpServer.HttpServer>
+  ) as Layer.Layer<EndpointRepository | S | HttpServer.HttpServer, unknown, AppConfig | LogBuffer>

@@ -23,8 +23,7 @@ export const TestApp = (options: {
   readonly config?: Partial<AppConfigShape>
   readonly upstream?: Layer.Layer<any, any, any>
 } = {}) =>
-  serveApp(options.upstream ?? unreachableProxmox).pipe(
-    Layer.provideMerge(NodeHttpServer.layerTest),
+  serveApp(options.upstream ?? unreachableProxmox, NodeHttpServer.layerTest).pipe(
     Layer.provideMerge(LogBuffer.logger.pipe(Layer.provideMerge(LogBuffer.layer()))),
     Layer.provideMerge(AppConfigTest(options.config))
   )
