@@ -104,7 +104,7 @@ export const contractSuite = (target: Layer.Layer<ContractTarget>) =>
         const conflict = yield* nb.update("dcim/interfaces", [{ id: iface.id, mac_address: "AA:BB:CC:00:00:01", primary_mac_address: mac.id }])
           .pipe(Effect.flip)
         expect(conflict._tag === "NetBoxValidation" && conflict.itemErrors).toEqual([{
-          index: 0, id: iface.id, errors: { non_field_errors: ["The provided 'mac_address' and 'primary_mac_address' values conflict."] }
+          index: 0, id: iface.id, errors: { __all__: ["The provided 'mac_address' and 'primary_mac_address' values conflict."] }
         }])
 
         const got = yield* nb.get("dcim/devices", device.id)

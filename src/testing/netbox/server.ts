@@ -87,7 +87,8 @@ export const makeHandler = (store: Store, settings: Settings, baseUrl: () => str
   const pyType = (x: unknown) =>
     Array.isArray(x) ? "list" : x === null ? "NoneType" : typeof x === "string" ? "str" : typeof x === "boolean" ? "bool"
     : typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : "dict"
-  const notDict = (x: unknown): Errors => ({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${pyType(x)}.`] })
+  // NetBox sets DRF's NON_FIELD_ERRORS_KEY to `__all__`.
+  const notDict = (x: unknown): Errors => ({ __all__: [`Invalid data. Expected a dictionary, but got ${pyType(x)}.`] })
   const failed = (r: Reply) => r.status >= 300
   /** NetBox 4.7's bulk error body: a summary and the failing items by position or by id. */
   const bulkErrors = (status: number, detail: string, errors: ReadonlyArray<{ index: number } | { id: number }>) =>

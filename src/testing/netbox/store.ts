@@ -181,7 +181,7 @@ export class Store {
     if ("primary_mac_address" in input) {
       const primary = typeof next["primary_mac_address"] === "number" ? this.ctx.get("dcim.macaddress", next["primary_mac_address"]) : undefined
       if ((primary?.["mac_address"] ?? null) !== address) {
-        return add("non_field_errors", "The provided 'mac_address' and 'primary_mac_address' values conflict.")
+        return add("__all__", "The provided 'mac_address' and 'primary_mac_address' values conflict.")
       }
     }
     this.pendingMac.set(next, address)
