@@ -44,6 +44,13 @@ const session = Effect.gen(function*() {
   return { socket, write, sync }
 })
 
+/**
+ * Completes when the client goes away, whatever the close code: `runRaw` fails on codes other than 1000 and
+ * 1006 (1001 is what a browser sends), and a failed side of `Effect.race` would leave the other one running,
+ * writing to a closed socket (those writes wait forever).
+ */
+const clientGone = (socket: Socket.Socket) => Effect.ignore(socket.runRaw(() => Effect.void))
+
 /** `/`: "Message: 1" on accept, then "Message: 2", ... every 2 s until the client goes away. */
 const counter = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function*() {
@@ -52,7 +59,7 @@ const counter = (request: HttpServerRequest.HttpServerRequest) =>
     let n = 0
     yield* Effect.suspend(() => write(`Message: ${++n}`)).pipe(
       Effect.repeat(Schedule.spaced("2 seconds")),
-      Effect.race(socket.runRaw(() => Effect.void)),
+      Effect.race(clientGone(socket)),
       Effect.catchAll(() => Effect.void)
     )
     return HttpServerResponse.empty()
@@ -85,7 +92,7 @@ export const VirtualMachinesSocketRoute = HttpLayerRouter.add(
       }
       yield* sync("virtual-machines")
       yield* write(new Socket.CloseEvent(1000))
-    }).pipe(Effect.race(socket.runRaw(() => Effect.void)), Effect.catchAll(() => Effect.void))
+    }).pipe(Effect.race(clientGone(socket)), Effect.catchAll(() => Effect.void))
     return HttpServerResponse.empty()
   })
 )

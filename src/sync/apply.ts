@@ -41,7 +41,8 @@ interface Item<P> {
 
 /**
  * Sends `items` in batches; a batch refused for item-level reasons is retried item by item. Returns the
- * results in order: a record, or the error text for that item.
+ * results in order: a record, or the error text for that item. A batch, retries included, is one
+ * uninterruptible unit: interruption takes effect between batches.
  */
 const writeBatches = <P, R>(
   items: ReadonlyArray<Item<P>>,
@@ -49,14 +50,15 @@ const writeBatches = <P, R>(
   send: (bodies: ReadonlyArray<P>) => Effect.Effect<ReadonlyArray<R>, NetBoxError>
 ): Effect.Effect<ReadonlyArray<{ readonly item: Item<P>; readonly result: R | string }>, NetBoxError> =>
   Effect.forEach(chunk(items, size), (batch) =>
-    Effect.uninterruptible(send(batch.map((i) => i.body))).pipe(
+    send(batch.map((i) => i.body)).pipe(
       Effect.map((rs) => batch.map((item, i) => ({ item, result: rs[i] as R }))),
       Effect.catchIf(itemLevel, () =>
         Effect.forEach(batch, (item) =>
-          Effect.uninterruptible(send([item.body])).pipe(
+          send([item.body]).pipe(
             Effect.map((rs) => ({ item, result: rs[0] as R })),
             Effect.catchIf(itemLevel, (e) => Effect.succeed({ item, result: e.message }))
-          )))
+          ))),
+      Effect.uninterruptible
     )).pipe(Effect.map((parts) => parts.flat()))
 
 export const applyPlan = (
