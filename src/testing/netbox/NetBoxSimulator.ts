@@ -85,6 +85,20 @@ export class NetBoxSimulator extends Context.Tag("proxbox/testing/NetBoxSimulato
     NetBoxSimulator.client(tuning).pipe(Layer.provideMerge(NetBoxSimulator.layer(options)))
 }
 
+/** A fresh NetBox 4.7.3 with netbox-proxbox 0.0.29 holds these two custom fields (the plugin's migrations make them). */
+const PLUGIN_FIELDS = [
+  { name: "proxmox_node", label: "Proxmox target node" },
+  { name: "proxmox_storage", label: "Proxmox storage pool" }
+]
+
+const seedPluginFields = (store: Store) => {
+  const model = store.byType.get("extras.customfield")!
+  for (const f of PLUGIN_FIELDS) {
+    const r = store.validate(model, { ...f, type: "text", object_types: ["virtualization.virtualmachine"], search_weight: 0 })
+    if (r._tag === "ok") store.insert(model, r.value)
+  }
+}
+
 const readBody = (req: IncomingMessage) =>
   new Promise<string>((resolve, reject) => {
     const chunks: Array<Buffer> = []
@@ -111,6 +125,7 @@ const make = (options: NetBoxSimulatorOptions) =>
     const holds: Array<Match & { readonly arrive: () => void; readonly gate: Promise<void>; readonly answered: () => void }> = []
     const matches = (m: Match, method: string, path: string) => (!m.method || m.method === method) && path.startsWith(m.path ?? "/")
     const store = new Store([...CORE_MODELS, ...(settings.plugin ? PLUGIN_MODELS : [])], () => url)
+    if (settings.plugin) seedPluginFields(store)
     const handle = makeHandler(store, settings, () => url)
 
     const serve = async (req: IncomingMessage, res: ServerResponse) => {
