@@ -157,7 +157,7 @@ export const makeHandler = (store: Store, settings: Settings, baseUrl: () => str
   /** Objects in the model's default ordering, as NetBox's querysets return them (not the request's order). */
   const inOrder = (model: Model, ids: ReadonlyArray<number>) => order(model, ids.map((id) => store.get(model, id)!), null)
 
-  /** Bulk and single updates: validated and saved object by object (in the model's ordering), all or none. */
+  /** Bulk updates: validated and saved object by object (in the model's ordering), all or none. */
   const updateMany = (model: Model, body: unknown, url: URL): Reply => {
     const targets = bulkTargets(model, body)
     if (!Array.isArray(targets)) return targets as Reply

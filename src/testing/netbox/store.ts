@@ -187,10 +187,6 @@ export class Store {
     this.pendingMac.set(next, address)
   }
 
-  remove(model: Model, id: number): void {
-    this.tables.get(model.type)!.delete(id)
-  }
-
   /** What deleting would do, without doing it: the PROTECT blockers (409), or nothing. */
   checkDelete(model: Model, id: number): DeleteResult {
     const blockers = this.doomedBy(model, id).blockers
