@@ -46,7 +46,7 @@ export type Message = { readonly event: "step" | "error" | "complete"; readonly 
 export const messagesOf = (e: SyncEvent): ReadonlyArray<Message> => {
   switch (e._tag) {
     case "StageStarted":
-      return [{ event: "step", data: { step: e.stage, status: "started", message: e.message } }]
+      return [{ event: "step", data: { step: e.stage, status: "started", message: e.message, ...(e.operation_id ? { operation_id: e.operation_id } : {}) } }]
     case "StageNote":
       return [{ event: "step", data: { step: e.stage, status: e.status, message: e.message } }]
     case "ItemEvent":

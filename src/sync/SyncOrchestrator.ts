@@ -7,6 +7,7 @@
  * The stream is backpressured: the run only advances as its consumer reads, and when the consumer goes
  * away the run is interrupted after the write batch in flight (apply.ts).
  */
+import { randomUUID } from "node:crypto"
 import { Context, DateTime, Effect, Exit, Fiber, Layer, Queue, Stream, Take } from "effect"
 import { NetBoxBootstrap } from "../netbox/bootstrap.ts"
 import type { NetBoxClientService } from "../netbox/client.ts"
@@ -14,6 +15,7 @@ import { NetBoxConnector } from "../netbox/NetBoxClient.ts"
 import { AppCache } from "../observability/Cache.ts"
 import { ProxmoxClient } from "../proxmox/ProxmoxClient.ts"
 import { type StageCompleted, StageNote, StageStarted, type SyncEvent, SyncFailure } from "./events.ts"
+import { logEvent } from "./journal.ts"
 import { runStage, type SyncRequest } from "./pipeline.ts"
 
 export type { SyncRequest } from "./pipeline.ts"
@@ -80,9 +82,11 @@ const make = (settings: SyncSettings) =>
         new SyncFailure({ stage, message: "No NetBox endpoint found", detail: "Please add a NetBox endpoint in the database", status: 400 })
       ))
 
-    const execute = (request: SyncRequest, emit: (e: SyncEvent) => Effect.Effect<void>) =>
-      Effect.gen(function*() {
-        yield* emit(new StageStarted({ stage: request.stage, message: START_MESSAGE[request.stage] }))
+    const execute = (request: SyncRequest, send: (e: SyncEvent) => Effect.Effect<void>) => {
+      const operationId = randomUUID()
+      const emit = (e: SyncEvent) => Effect.zipRight(logEvent(e, request.dryRun), send(e))
+      return Effect.gen(function*() {
+        yield* emit(new StageStarted({ stage: request.stage, message: START_MESSAGE[request.stage], operation_id: operationId }))
         const nb = yield* resolveNetBox(request.stage)
         if (!request.dryRun) yield* hold(request.endpoints.map((e) => `${nb.baseUrl}|${e.id}`), request.stage, emit)
         const now = DateTime.formatIso(yield* DateTime.now)
@@ -92,10 +96,13 @@ const make = (settings: SyncSettings) =>
         yield* emit(completed)
         return completed
       }).pipe(
+        Effect.tapError((failure) => Effect.logError(`${failure.message}: ${failure.detail}`)),
         Effect.scoped,
+        Effect.annotateLogs({ operation_id: operationId, operation: `${request.stage} sync` }),
         Effect.provideService(ProxmoxClient, proxmox),
         Effect.provideService(NetBoxBootstrap, bootstrap)
       )
+    }
 
     const run = (request: SyncRequest): Stream.Stream<SyncEvent, SyncFailure> =>
       Stream.unwrapScoped(Effect.gen(function*() {

@@ -32,7 +32,9 @@ export type Change = typeof Change.Type
 
 export class StageStarted extends Schema.TaggedClass<StageStarted>()("StageStarted", {
   stage: Stage,
-  message: Schema.String
+  message: Schema.String,
+  /** Tags every log line of the run, so /admin/logs?operation_id= finds them (the reference lost it). */
+  operation_id: Schema.optional(Schema.String)
 }) {}
 
 /** Progress that is not about one object: endpoint read, plan made, waiting for another run. */

@@ -84,7 +84,8 @@ export interface KindState {
   readonly desired: ReadonlyArray<Desired>
   readonly matches: ReadonlyMap<string, Match>
   /** Owned records of this kind in a completely read scope that nothing desired matches. */
-  readonly orphans: ReadonlyArray<{ readonly key: string; readonly name: string; readonly record: NetBoxRecord }>
+  /** `reason` when it is not "gone from a complete read" (e.g. a second owned copy of one identity). */
+  readonly orphans: ReadonlyArray<{ readonly key: string; readonly name: string; readonly record: NetBoxRecord; readonly reason?: string }>
 }
 
 export interface Create {

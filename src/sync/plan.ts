@@ -154,7 +154,7 @@ export const planKinds = (states: ReadonlyArray<KindState>, options: PlanOptions
       key: o.key,
       name: o.name,
       id: o.record.id,
-      reason: `no longer in Proxmox (complete read of cluster ${o.key.split("/")[0]})`
+      reason: o.reason ?? `no longer in Proxmox (complete read of cluster ${o.key.split("/")[0]})`
     }))
     return {
       kind: state.kind,

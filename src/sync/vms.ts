@@ -88,10 +88,17 @@ export const vmState = (
   const clusterNames = new Map([...clusterIds].map(([name, id]) => [id, name]))
   const byIdentity = new Map<string, NetBoxRecord>()
   const anonymous = new Map<string, NetBoxRecord>()
-  for (const r of records) {
+  // Two owned VMs with one identity (left by an older sync or a copy): the lowest id is the VM, the others are
+  // orphans. Otherwise the second surfaces only after the first is deleted, and no run is ever final.
+  const duplicates: Array<{ key: string; name: string; record: NetBoxRecord; reason: string }> = []
+  for (const r of [...records].sort((a, b) => a.id - b.id)) {
     const key = identityOf(r, clusterNames)
     if (key !== undefined) {
-      if (!byIdentity.has(key) || isOwned(r, tagId)) byIdentity.set(key, r)
+      const held = byIdentity.get(key)
+      if (held === undefined || (!isOwned(held, tagId) && isOwned(r, tagId))) byIdentity.set(key, r)
+      else if (isOwned(r, tagId)) {
+        duplicates.push({ key, name: String(r["name"]), record: r, reason: `a second proxbox VM for ${key} (the VM is #${held.id})` })
+      }
     }
     // a same-named VM without our identity, or an operator's VM holding the name: found by name (adopted only if tagged)
     const cluster = clusterNames.get(idOf(r["cluster"]) ?? -1)
@@ -110,5 +117,7 @@ export const vmState = (
   const complete = new Set(clusters.filter((c) => c.complete).map((c) => c.name))
   const orphans = [...byIdentity].filter(([key, r]) => !wanted.has(key) && complete.has(key.split("/")[0]!) && isOwned(r, tagId))
     .map(([key, record]) => ({ key, name: String(record["name"]), record }))
-  return { kind: "virtual_machine", path: PATHS.virtual_machine, desired, matches, orphans }
+  // as for any orphan, only a complete read of the cluster may lead to a delete
+  const extra = duplicates.filter((d) => complete.has(d.key.split("/")[0]!))
+  return { kind: "virtual_machine", path: PATHS.virtual_machine, desired, matches, orphans: [...orphans, ...extra] }
 }

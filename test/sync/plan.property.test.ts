@@ -98,7 +98,18 @@ describe("plan/apply properties", () => {
               expect(yield* untagged()).toEqual(before)
             }).pipe(Effect.orDie))
           }),
-          { numRuns: 25 }
+          {
+            numRuns: 25,
+            // found by this property: two proxbox VMs with one identity in a completely read cluster
+            examples: [[
+              [
+                { endpointId: 1, name: "lab", mode: "cluster", nodes: [{ name: "lab-n1", online: true, ip: null }], guests: [], complete: true },
+                { endpointId: 1, name: "solo", mode: "standalone", nodes: [{ name: "solo-n1", online: true, ip: null }], guests: [], complete: false }
+              ],
+              [{ tagged: true, vmid: 102, name: "web", cluster: "lab" }, { tagged: true, vmid: 102, name: "a", cluster: "lab" }],
+              true
+            ]]
+          }
         )
       )
     }).pipe(Effect.provide(NetBoxSimulator.layer())))
