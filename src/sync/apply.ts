@@ -61,6 +61,21 @@ const writeBatches = <P, R>(
       Effect.uninterruptible
     )).pipe(Effect.map((parts) => parts.flat()))
 
+/** NetBox 4.7 refuses a bulk delete naming an id it no longer has ("Object with ID n does not exist"). */
+const alreadyGone = (e: NetBoxError) =>
+  e._tag === "NetBoxNotFound" ||
+  (e._tag === "NetBoxValidation" && e.itemErrors.length > 0 && e.itemErrors.every((i) => /does not exist|not found/i.test(JSON.stringify(i.errors))))
+
+/**
+ * Deletes `ids`; one that is already gone (an operator deleted it meanwhile) has reached the goal. Checked per item:
+ * a refused batch is retried item by item (writeBatches), and a single gone item then counts as deleted.
+ */
+const deleteAll = (nb: NetBoxClientService, path: string, ids: ReadonlyArray<number>) =>
+  nb.delete(path, ids).pipe(
+    Effect.as(ids.map(() => true)),
+    Effect.catchIf((e) => ids.length === 1 && alreadyGone(e), () => Effect.succeed([true]))
+  )
+
 export const applyPlan = (
   nb: NetBoxClientService,
   plan: Plan,
@@ -93,7 +108,7 @@ export const applyPlan = (
     for (const k of [...plan].reverse()) {
       if (k.deletes.length === 0) continue
       const items = k.deletes.map((d) => ({ key: d.key, name: d.name, body: d.id }))
-      const results = yield* orFatal(writeBatches(items, batchSize, (bodies) => Effect.as(nb.delete(k.path, bodies), bodies.map(() => true))))
+      const results = yield* orFatal(writeBatches(items, batchSize, (bodies) => deleteAll(nb, k.path, bodies)))
       for (const { item: it, result } of results) {
         if (typeof result === "string") counts[k.kind].failed++
         else counts[k.kind].deleted++
