@@ -1,31 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { EndpointRepository } from "../../src/endpoints/EndpointRepository.ts"
 import { NetBoxSimulator } from "../../src/testing/netbox/index.ts"
 import { ProxmoxClientTest } from "../../src/testing/proxmox/layers.ts"
 import { call, TestApp } from "../support/app.ts"
 import { outcome, parseSse } from "./sse-client.ts"
-import { startProxmox } from "./world.ts"
+import { registeredWorld } from "./world.ts"
 
 /** GET through the test server; JSON bodies are read loosely here. */
 const get = (url: string) => Effect.map(call("GET", url), (r) => ({ ...r, body: r.body as any }))
 
 const App = TestApp({ upstream: ProxmoxClientTest({ retries: 0 }) }).pipe(Layer.provideMerge(NetBoxSimulator.layer()))
 
-/** Both simulated Proxmox endpoints stored, and the NetBox simulator registered as the plugin would. */
-const world = Effect.gen(function*() {
-  const px = yield* startProxmox
-  const repo = yield* EndpointRepository
-  for (const { id: _id, ...fields } of px.endpoints) yield* repo.insertProxmox(fields)
-  const nb = yield* NetBoxSimulator
-  const [key, secret] = nb.tokenV2.replace(/^nbt_/, "").split(".") as [string, string]
-  const port = Number(new URL(nb.url).port)
-  const reg = yield* call("POST", "/netbox/endpoint", {
-    json: { name: "sim", ip_address: "127.0.0.1", domain: "127.0.0.1", port, token_version: "v2", token_key: key, token: secret, verify_ssl: false }
-  })
-  expect(reg.status).toBeLessThan(300)
-  return px
-})
+const world = registeredWorld
 
 describe("sync routes over HTTP", () => {
   it.scopedLive("SSE VM sync parsed by the plugin's rules: ok, counts, only event/data lines, one complete", () =>

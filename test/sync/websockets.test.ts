@@ -7,17 +7,17 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, TestClock } from "effect"
 import { NetBoxSimulator } from "../../src/testing/netbox/index.ts"
 import { ProxmoxClientTest } from "../../src/testing/proxmox/layers.ts"
-import { call, registerEndpoints, TestApp } from "../support/app.ts"
+import { call, TestApp } from "../support/app.ts"
 import { connectWs, isComplete, json } from "./clients.ts"
 import { parseSse } from "./sse-client.ts"
-import { startProxmox } from "./world.ts"
+import { registeredWorld } from "./world.ts"
 
 const App = (apiKeys: ReadonlyArray<string> = []) =>
   TestApp({ upstream: ProxmoxClientTest({ retries: 0 }), config: { apiKeys: apiKeys.map((k) => Redacted.make(k)) } }).pipe(
     Layer.provideMerge(NetBoxSimulator.layer())
   )
 
-const world = Effect.flatMap(startProxmox, (px) => Effect.as(registerEndpoints(px.endpoints), px))
+const world = registeredWorld
 
 const VALID = "Valid commands: 'Sync Nodes', 'Sync Virtual Machines', 'Full Update Sync'"
 

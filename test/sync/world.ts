@@ -13,6 +13,7 @@ import { seedInventory } from "../../src/testing/proxmox/inventory.ts"
 import { ProxmoxClientTest } from "../../src/testing/proxmox/layers.ts"
 import { ProxmoxSimulator } from "../../src/testing/proxmox/ProxmoxSimulator.ts"
 import type { SyncRequest } from "../../src/sync/pipeline.ts"
+import { registerEndpoints } from "../support/app.ts"
 
 /**
  * lab: 3 nodes × 14 guests (every 4th LXC, every 5th stopped, 2 templates); pve: standalone, 8 guests.
@@ -87,3 +88,6 @@ export const clientRequests = Effect.map(NetBoxClient, (nb) => Ref.get(nb.reques
 )
 
 export const resetClientCounts = Effect.flatMap(NetBoxClient, (nb) => Ref.set(nb.requestCounts, new Map()))
+
+/** For tests of the whole app: both simulated endpoints stored and the NetBox simulator registered, as the plugin does. */
+export const registeredWorld = Effect.flatMap(startProxmox, (px) => Effect.as(registerEndpoints(px.endpoints), px))
