@@ -1,9 +1,10 @@
 /**
- * The simulator's database: validation with NetBox's error texts, related-object lookups (by id or by
- * attributes), uniqueness (field, constraint and database level), deletes with PROTECT/CASCADE/SET_NULL,
- * and rendering (choice fields as {value,label}, nested brief objects for relations, tags, custom fields).
+ * The simulator's database: validation with NetBox's error texts (values are read in values.ts), uniqueness
+ * (field, constraint and database level), deletes with PROTECT/CASCADE/SET_NULL, and rendering (render.ts).
  */
-import type { Field, Model, RenderContext, Stored } from "./schema.ts"
+import { render } from "./render.ts"
+import type { Model, RenderContext, Stored } from "./schema.ts"
+import { coerce, Invalid, MAC, relatedList, writeCustomFields, writeGeneric } from "./values.ts"
 
 /** Field → messages; `custom_fields` may instead map custom field names to one message each, as NetBox does. */
 export type Errors = Record<string, Array<string> | Record<string, string>>
@@ -16,27 +17,7 @@ export type DeleteResult =
   /** `dependents`: how many objects refer to it with PROTECT. */
   | { readonly _tag: "protected"; readonly detail: string; readonly dependents: number }
 
-/** Content types a real NetBox has besides the modelled ones (custom fields may target them). */
-const OTHER_TYPES = [
-  "virtualization.clustergroup", "dcim.platform", "dcim.region", "dcim.sitegroup", "dcim.location", "dcim.rack",
-  "dcim.consoleport", "dcim.powerport", "dcim.frontport", "dcim.rearport", "dcim.inventoryitem", "dcim.cable",
-  "tenancy.tenant", "tenancy.tenantgroup", "ipam.aggregate", "ipam.asn", "ipam.iprange", "ipam.role", "ipam.vlangroup",
-  "ipam.service", "extras.configtemplate", "circuits.circuit", "circuits.provider"
-]
-
-const pyRepr = (attrs: Record<string, unknown>) =>
-  `{${Object.entries(attrs).map(([k, v]) => `'${k}': ${typeof v === "string" ? `'${v}'` : JSON.stringify(v)}`).join(", ")}}`
-
 const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z")
-
-/** DRF renders datetimes as ISO 8601 in UTC with `Z`, microseconds only when non-zero. */
-export const renderDatetime = (d: Date) => d.toISOString().replace(/\.000Z$/, "Z").replace(/\.(\d{3})Z$/, ".$1000Z")
-
-class Invalid {
-  constructor(readonly error: string) {}
-}
-
-const MAC = /^([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})[:-]?([0-9a-f]{2})$/i
 
 export class Store {
   private readonly tables = new Map<string, Map<number, Stored>>()
@@ -48,7 +29,7 @@ export class Store {
   readonly byType = new Map<string, Model>()
   readonly ctx: RenderContext
 
-  constructor(readonly models: ReadonlyArray<Model>, private readonly baseUrl: () => string) {
+  constructor(readonly models: ReadonlyArray<Model>, readonly baseUrl: () => string) {
     for (const m of models) {
       this.byType.set(m.type, m)
       this.tables.set(m.type, new Map())
@@ -83,7 +64,7 @@ export class Store {
     const next: Stored = existing ? structuredClone(existing) : this.defaults(model)
     for (const [name, field] of Object.entries(model.fields)) {
       if (field.t === "gfk") {
-        this.writeGeneric(name, field.required === true, input, next, existing, add)
+        writeGeneric(this, name, field.required === true, input, next, existing, add)
         continue
       }
       if (field.t === "ro") continue
@@ -95,18 +76,18 @@ export class Store {
         if (!existing && "required" in field && field.required) add(name, "This field is required.")
         continue
       }
-      const r = this.coerce(field, input[name], name)
+      const r = coerce(this, field, input[name], name)
       if (r instanceof Invalid) add(name, r.error)
       else next[name] = r
     }
     if (model.tags !== false) {
       if ("tags" in input) {
-        const ids = this.relatedList("extras.tag", input["tags"])
+        const ids = relatedList(this, "extras.tag", input["tags"])
         if ("error" in ids) add("tags", ids.error)
         else next["tags"] = ids.value
       }
       if ("custom_fields" in input) {
-        const unknown = this.writeCustomFields(model, input["custom_fields"], next, add)
+        const unknown = writeCustomFields(this, model, input["custom_fields"], next, add)
         if (unknown) errors["custom_fields"] = unknown
       }
     }
@@ -280,158 +261,6 @@ export class Store {
     return o
   }
 
-  private coerce(field: Field, v: unknown, name: string): unknown {
-    const fail = (error: string) => new Invalid(error)
-    if (v === null) {
-      const nullable = field.t === "fk" ? !field.required
-        : field.t === "choice" ? !field.required && field.default === null
-        : field.t === "datetime" ? !field.required
-        : field.t === "json" ? true
-        : "nullable" in field && field.nullable === true
-      return nullable ? null : fail("This field may not be null.")
-    }
-    switch (field.t) {
-      case "str": {
-        if (typeof v !== "string" && typeof v !== "number") return fail("Not a valid string.")
-        const s = String(v).trim()
-        if (s === "" && field.required) return fail("This field may not be blank.")
-        if (name === "mac_address") {
-          const m = MAC.exec(s)
-          return m ? m.slice(1).join(":").toUpperCase() : fail("Enter a valid MAC address.")
-        }
-        return s
-      }
-      case "int": {
-        const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN
-        if (!Number.isInteger(n)) return fail("A valid integer is required.")
-        if (field.min !== undefined && n < field.min) return fail(`Ensure this value is greater than or equal to ${field.min}.`)
-        if (field.max !== undefined && n > field.max) return fail(`Ensure this value is less than or equal to ${field.max}.`)
-        return n
-      }
-      case "num": {
-        const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN
-        return Number.isFinite(n) ? n : fail("A valid number is required.")
-      }
-      case "bool": {
-        if (v === true || v === "true" || v === "True" || v === 1 || v === "1") return true
-        if (v === false || v === "false" || v === "False" || v === 0 || v === "0") return false
-        return fail("Must be a valid boolean.")
-      }
-      case "datetime": {
-        const d = typeof v === "string" ? new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`) : new Date(NaN)
-        return Number.isNaN(d.getTime())
-          ? fail("Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
-          : renderDatetime(d)
-      }
-      case "json": return v
-      case "strlist": {
-        if (!Array.isArray(v)) return fail(`Expected a list of items but got type "${typeof v}".`)
-        const bad = v.find((x) => typeof x !== "string" || !(this.byType.has(x) || OTHER_TYPES.includes(x)))
-        return bad === undefined ? [...v] : fail(`Invalid content type: ${String(bad)}`)
-      }
-      case "choice": {
-        if (typeof v === "object") return fail('Value must be passed directly (e.g. "foo": 123); do not use a dictionary or list.')
-        return typeof v === "string" && v in field.choices ? v : fail(`${String(v)} is not a valid choice.`)
-      }
-      case "fk": {
-        const r = this.related(field.to, v)
-        return "error" in r ? fail(r.error) : r.value
-      }
-      case "m2m": {
-        const r = this.relatedList(field.to, v)
-        return "error" in r ? fail(r.error) : r.value
-      }
-      case "gfk": case "ro": case "mac": return v
-    }
-  }
-
-  /** A related object by numeric id or by a dict of attributes that must match exactly one object. */
-  private related(type: string, v: unknown): { value: number } | { error: string } {
-    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
-      const attrs = v as Record<string, unknown>
-      if (typeof attrs["id"] === "number" && Object.keys(attrs).length === 1) return this.related(type, attrs["id"])
-      const hits = this.ctx.all(type).filter((o) => Object.entries(attrs).every(([k, want]) => this.matchesAttr(o, k, want)))
-      if (hits.length === 1) return { value: hits[0]!.id }
-      return {
-        error: hits.length === 0
-          ? `Related object not found using the provided attributes: ${pyRepr(attrs)}`
-          : `Multiple objects match the provided attributes: ${pyRepr(attrs)}`
-      }
-    }
-    const id = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN
-    if (!Number.isInteger(id)) return { error: `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${String(v)}` }
-    return this.ctx.get(type, id) ? { value: id } : { error: `Related object not found using the provided numeric ID: ${id}` }
-  }
-
-  private matchesAttr(o: Stored, key: string, want: unknown): boolean {
-    const [field, sub] = key.split("__") as [string, string | undefined]
-    const have = o[field]
-    if (sub === "id" || (typeof want === "number" && typeof have === "number")) return have === want
-    return have === want || (have !== null && have !== undefined && String(have) === String(want))
-  }
-
-  private relatedList(type: string, v: unknown): { value: Array<number> } | { error: string } {
-    if (!Array.isArray(v)) return { error: `Expected a list of items but got type "${typeof v}".` }
-    const out: Array<number> = []
-    for (const item of v) {
-      const r = this.related(type, item)
-      if ("error" in r) return r
-      if (!out.includes(r.value)) out.push(r.value)
-    }
-    return { value: out }
-  }
-
-  private writeGeneric(
-    name: string,
-    required: boolean,
-    input: Record<string, unknown>,
-    next: Stored,
-    existing: Stored | undefined,
-    add: (field: string, message: string) => void
-  ) {
-    const typeKey = `${name}_type`
-    const idKey = `${name}_id`
-    if (!(typeKey in input) && !(idKey in input)) {
-      if (!existing && required) {
-        add(typeKey, "This field is required.")
-        add(idKey, "This field is required.")
-      }
-      return
-    }
-    const type = typeKey in input ? input[typeKey] : next[typeKey]
-    const id = idKey in input ? input[idKey] : next[idKey]
-    if (type === null && id === null) {
-      next[typeKey] = null
-      next[idKey] = null
-      return
-    }
-    if (typeof type !== "string" || !this.byType.has(type)) return add(typeKey, `Invalid content type: ${String(type)}`)
-    const pk = typeof id === "number" ? id : typeof id === "string" && /^\d+$/.test(id) ? Number(id) : NaN
-    if (!this.ctx.get(type, pk)) return add(idKey, `Related object not found using the provided value: ${String(id)}.`)
-    next[typeKey] = type
-    next[idKey] = pk
-  }
-
-  /** Writes custom field data into `next`; unknown names are returned (NetBox reports them apart from the rest). */
-  private writeCustomFields(model: Model, v: unknown, next: Stored, add: (field: string, message: string) => void): Record<string, string> | undefined {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return void add("custom_fields", "Invalid data. Expected a dictionary.")
-    const defs = new Map(this.customFields(model.type).map((cf) => [String(cf["name"]), cf]))
-    const unknown = Object.keys(v).filter((key) => !defs.has(key)).sort()
-    if (unknown.length > 0) {
-      // NetBox's custom fields field raises a dict of plain strings, kept as it is under `custom_fields`.
-      return Object.fromEntries(unknown.map((key) => [key, `Custom field '${key}' does not exist for this object type.`]))
-    }
-    const data = { ...(next["custom_fields"] as Record<string, unknown>) }
-    for (const [key, value] of Object.entries(v)) {
-      const cf = defs.get(key)!
-      const problem = value === null ? undefined : customFieldProblem(String(cf["type"]), value)
-      if (problem) return void add("__all__", `Invalid value for custom field '${key}': ${problem}`)
-      data[key] = value
-    }
-    next["custom_fields"] = data
-    return undefined
-  }
-
   private clashes(model: Model, u: NonNullable<Model["unique"]>[number], o: Stored): boolean {
     if (u.when && !u.when(o)) return false
     if (u.fields.some((f) => o[f] === null || o[f] === undefined)) return false
@@ -443,61 +272,6 @@ export class Store {
 
   /** Full representation, or the brief one (`brief=true`, and nested relations). */
   render(model: Model, o: Stored, mode: "full" | "brief" = "full"): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      id: o.id,
-      url: this.ctx.url(model, o.id),
-      ...(mode === "full" ? { display_url: `${this.baseUrl()}/${model.path}/${o.id}/` } : {}),
-      display: model.display(o, this.ctx)
-    }
-    const wanted = mode === "full" ? Object.keys(model.fields) : model.brief.filter((f) => f in model.fields)
-    for (const name of wanted) {
-      const f = model.fields[name]!
-      switch (f.t) {
-        case "fk": out[name] = this.nested(f.to, o[name]); break
-        case "m2m": out[name] = (o[name] as Array<number>).map((id) => this.nested(f.to, id)); break
-        case "choice": out[name] = o[name] === null ? null : { value: o[name], label: f.choices[String(o[name])] }; break
-        case "gfk": {
-          const type = o[`${name}_type`] as string | null
-          out[`${name}_type`] = type
-          out[`${name}_id`] = o[`${name}_id`]
-          out[name] = type === null ? null : this.nested(type, o[`${name}_id`])
-          break
-        }
-        case "ro": out[name] = f.value(o, this.ctx); break
-        case "mac": {
-          const primary = typeof o["primary_mac_address"] === "number" ? this.ctx.get("dcim.macaddress", o["primary_mac_address"]) : undefined
-          out[name] = primary ? primary["mac_address"] : null
-          break
-        }
-        default: out[name] = o[name]
-      }
-    }
-    if (mode === "full" && model.tags !== false) {
-      out["tags"] = (o["tags"] as Array<number>).map((id) => this.nested("extras.tag", id))
-      const data = o["custom_fields"] as Record<string, unknown>
-      out["custom_fields"] = Object.fromEntries(this.customFields(model.type).map((cf) => [cf["name"], data[String(cf["name"])] ?? null]))
-    }
-    if (mode === "full") {
-      out["created"] = o["created"]
-      out["last_updated"] = o["last_updated"]
-    }
-    return out
-  }
-
-  private nested(type: string, id: unknown): unknown {
-    if (typeof id !== "number") return null
-    const o = this.ctx.get(type, id)
-    return o ? this.render(this.byType.get(type)!, o, "brief") : null
-  }
-}
-
-const customFieldProblem = (type: string, value: unknown): string | undefined => {
-  switch (type) {
-    case "integer": return Number.isInteger(value) ? undefined : "Value must be an integer."
-    case "decimal": return typeof value === "number" ? undefined : "Value must be a decimal."
-    case "boolean": return typeof value === "boolean" ? undefined : "Value must be true or false."
-    case "text": case "longtext": case "url": case "date": case "datetime": case "select":
-      return typeof value === "string" ? undefined : "Value must be a string."
-    default: return undefined
+    return render(this, model, o, mode)
   }
 }
