@@ -3,11 +3,11 @@
  * objects the SSE frames carry): `/` counts, `/ws/virtual-machines` runs the VM sync once, `/ws` takes the
  * reference's text commands. Query parameters are those of the sync routes.
  */
+import { selectStoredEndpoints } from "./selection.ts"
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse, Socket } from "@effect/platform"
 import { Effect, Either, Schedule, Schema, Stream } from "effect"
 import { EndpointRepository } from "../endpoints/EndpointRepository.ts"
 import { NetBoxConnector } from "../netbox/NetBoxClient.ts"
-import { selectFromQuery } from "../proxmox/selection.ts"
 import type { Stage } from "../sync/events.ts"
 import { SyncOrchestrator } from "../sync/SyncOrchestrator.ts"
 import { runMessages } from "./sse.ts"
@@ -29,9 +29,8 @@ const session = Effect.gen(function*() {
   const sync = (stage: Stage) =>
     Effect.gen(function*() {
       if (Either.isLeft(query)) return yield* Effect.as(write(`Error: ${query.left.message}`), false)
-      const all = yield* repo.listProxmox()
-      const endpoints = selectFromQuery(all, query.right)
-      if (Either.isLeft(endpoints)) return yield* Effect.as(write(`Error: ${endpoints.left}`), false)
+      const endpoints = yield* Effect.either(Effect.provideService(selectStoredEndpoints(query.right), EndpointRepository, repo))
+      if (Either.isLeft(endpoints)) return yield* Effect.as(write(`Error: ${endpoints.left.message}`), false)
       let ok = true
       yield* runMessages(orchestrator.run(baseRequest(stage, query.right, endpoints.right))).pipe(
         Stream.runForEach((m) => {

@@ -1,8 +1,9 @@
 /** Server side of ProxboxRpcs: thin adapters over the services the REST handlers use (no second implementation). */
+import { selectStoredEndpoints } from "../api/selection.ts"
 import { Effect, Layer, Stream } from "effect"
 import { netboxPublic, proxmoxPublic } from "../api/endpoints/Http.ts"
 import { healthReport } from "../api/root/health.ts"
-import { baseRequest, jsonAnswer, selectEndpoints, toHttpError } from "../api/sync/common.ts"
+import { baseRequest, jsonAnswer, toHttpError } from "../api/sync/common.ts"
 import { EndpointRepository } from "../endpoints/EndpointRepository.ts"
 import { SyncOrchestrator } from "../sync/SyncOrchestrator.ts"
 import { ApiKeyAuthLive } from "./ApiKeyAuth.ts"
@@ -20,7 +21,7 @@ export const ProxboxRpcsLive = ProxboxRpcs.toLayer(
     const requestOf = (o: Omit<typeof SyncOptions.Type, "dry_run">, dryRun: boolean) =>
       Effect.gen(function*() {
         const query = { ...o, endpoint_ids: ids(o.endpoint_ids), proxmox_endpoint_ids: ids(o.proxmox_endpoint_ids), dry_run: dryRun }
-        return baseRequest(o.stage, query, yield* selectEndpoints(query))
+        return baseRequest(o.stage, query, yield* selectStoredEndpoints(query))
       }).pipe(
         Effect.provideService(EndpointRepository, repo)
       )

@@ -12,7 +12,8 @@ import { EndpointRepository } from "../../endpoints/EndpointRepository.ts"
 import type { ProxmoxError } from "../../proxmox/errors.ts"
 import { ProxmoxClient, type ProxmoxSession } from "../../proxmox/ProxmoxClient.ts"
 import { ClusterStatusItem } from "../../proxmox/schemas.ts"
-import { acrossEndpoints, type Outcome, selectFromQuery } from "../../proxmox/selection.ts"
+import { acrossEndpoints, type Outcome } from "../../proxmox/selection.ts"
+import { selectStoredEndpoints } from "../selection.ts"
 import { ProxboxApi } from "../Api.ts"
 import type { SessionQuery } from "./Api.ts"
 import {
@@ -63,8 +64,7 @@ export const HttpProxmoxReadLive = HttpApiBuilder.group(ProxboxApi, "proxmox", (
     const repo = yield* EndpointRepository
     const client = yield* ProxmoxClient
 
-    const selected = (q: SessionQuery) =>
-      Effect.flatMap(repo.listProxmox(), (all) => Either.mapLeft(selectFromQuery(all, q), badRequest))
+    const selected = (q: SessionQuery) => Effect.provideService(selectStoredEndpoints(q), EndpointRepository, repo)
 
     /** `f` on every selected session; 502 when all of them failed (errors kept when `tolerateAll`). */
     const across = <A>(q: SessionQuery, f: (s: ProxmoxSession) => Effect.Effect<A, ProxmoxError>, tolerateAll = false) =>

@@ -2,6 +2,7 @@
  * Handlers of the /dcim and /virtualization sync routes: each builds a SyncRequest from the query and runs
  * the orchestrator's one Stream, to completion (JSON) or as SSE. The VM read routes answer from NetBox.
  */
+import { selectStoredEndpoints } from "../selection.ts"
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { badRequest, notFound, UpstreamError } from "../../domain/errors.ts"
@@ -14,7 +15,7 @@ import { SyncOrchestrator } from "../../sync/SyncOrchestrator.ts"
 import { ProxboxApi } from "../Api.ts"
 import { sseResponse } from "../sse.ts"
 import type { SyncQuery } from "./Api.ts"
-import { baseRequest, jsonAnswer, selectEndpoints, toHttpError } from "./common.ts"
+import { baseRequest, jsonAnswer, toHttpError } from "./common.ts"
 
 const nameOf = (u: unknown): string | null =>
   typeof u === "object" && u !== null && typeof (u as { name?: unknown }).name === "string" ? (u as { name: string }).name : null
@@ -54,7 +55,7 @@ export const SUMMARY_EXAMPLE = {
 export const HttpDcimLive = HttpApiBuilder.group(ProxboxApi, "dcim", (handlers) =>
   Effect.gen(function*() {
     const sync = yield* SyncOrchestrator
-    const request = (q: SyncQuery) => Effect.map(selectEndpoints(q), (endpoints) => baseRequest("devices", q, endpoints))
+    const request = (q: SyncQuery) => Effect.map(selectStoredEndpoints(q), (endpoints) => baseRequest("devices", q, endpoints))
     return handlers
       .handle("devices", () => Effect.succeed({ message: "Devices created" }))
       .handle("createDevices", ({ urlParams }) =>
@@ -78,7 +79,7 @@ export const HttpVirtualizationLive = HttpApiBuilder.group(ProxboxApi, "virtuali
 
     const vmsRequest = (q: SyncQuery, stage: "virtual-machines" | "clusters" | "cluster-types") =>
       Effect.gen(function*() {
-        const endpoints = yield* selectEndpoints(q)
+        const endpoints = yield* selectStoredEndpoints(q)
         const base = baseRequest(stage, q, endpoints)
         const ids = (q.netbox_vm_ids ?? []).map(Number).filter(Number.isInteger)
         if (stage !== "virtual-machines" || ids.length === 0) return base
@@ -93,7 +94,7 @@ export const HttpVirtualizationLive = HttpApiBuilder.group(ProxboxApi, "virtuali
         const vm = yield* vmById(nb, id, `Virtual machine id=${id} was not found in NetBox.`)
         const name = String(vm["name"] ?? "")
         if (name === "") return yield* badRequest(`Virtual machine id=${id} has no name to match in Proxmox.`)
-        const endpoints = yield* selectEndpoints(q)
+        const endpoints = yield* selectStoredEndpoints(q)
         return {
           ...baseRequest("virtual-machine", q, endpoints),
           guestFilter: guestsOf([vm]),

@@ -4,6 +4,7 @@
  * cluster name, the standalone node name, or the domain/IP); no match is HTTP 200 `{error}` as the
  * reference answered. Failures of the sync itself are `action: "error"` in the envelope.
  */
+import { selectStoredEndpoints } from "../selection.ts"
 import { HttpApiBuilder } from "@effect/platform"
 import { DateTime, Effect, Either } from "effect"
 import { ProxmoxClient } from "../../proxmox/ProxmoxClient.ts"
@@ -13,7 +14,7 @@ import type { SyncRequest } from "../../sync/pipeline.ts"
 import { SyncOrchestrator } from "../../sync/SyncOrchestrator.ts"
 import { ProxboxApi } from "../Api.ts"
 import type { SessionQuery } from "../proxmox-reads/Api.ts"
-import { baseRequest, selectEndpoints } from "./common.ts"
+import { baseRequest } from "./common.ts"
 
 const OBJECT_TYPE: Partial<Record<Kind, string>> = { cluster_type: "cluster_type", cluster: "cluster", device: "node", virtual_machine: "vm" }
 
@@ -26,7 +27,7 @@ export const HttpSyncIndividualLive = HttpApiBuilder.group(ProxboxApi, "syncIndi
 
     /** The selected endpoint whose session is named `cluster_name`, or undefined. */
     const endpointFor = (q: Query) =>
-      Effect.flatMap(selectEndpoints(q), (endpoints) =>
+      Effect.flatMap(selectStoredEndpoints(q), (endpoints) =>
         acrossEndpoints(endpoints, (s) => Effect.succeed(s)).pipe(
           Effect.provideService(ProxmoxClient, proxmox),
           Effect.map((outcomes) =>

@@ -1,15 +1,8 @@
-/** What the sync handlers share: endpoint selection, the request from the query, errors at the edge, dry-run reports. */
-import { Effect, Either } from "effect"
-import { BadRequest, badRequest, notFound, type NotFound, UpstreamError } from "../../domain/errors.ts"
-import { EndpointRepository } from "../../endpoints/EndpointRepository.ts"
-import { selectFromQuery } from "../../proxmox/selection.ts"
+/** What the sync handlers share: the request from the query, errors at the edge, dry-run reports. */
+import { BadRequest, notFound, type NotFound, UpstreamError } from "../../domain/errors.ts"
 import { type ItemEvent, type StageCompleted, type Stage, type SyncEvent, type SyncFailure } from "../../sync/events.ts"
 import type { SyncRequest } from "../../sync/pipeline.ts"
 import type { SessionQuery } from "../proxmox-reads/Api.ts"
-
-export const selectEndpoints = (q: SessionQuery) =>
-  Effect.flatMap(EndpointRepository, (repo) =>
-    Effect.flatMap(repo.listProxmox(), (all) => Either.mapLeft(selectFromQuery(all, q), badRequest)))
 
 export const toHttpError = (f: SyncFailure): BadRequest | NotFound | UpstreamError =>
   f.status === 404
