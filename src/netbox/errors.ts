@@ -112,8 +112,11 @@ export class NetBoxRequestFailed extends Schema.TaggedError<NetBoxRequestFailed>
 
 /** No NetBox endpoint is stored yet. */
 export class NetBoxNotConfigured extends Schema.TaggedError<NetBoxNotConfigured>()("NetBoxNotConfigured", {}) {
+  /** The reference's texts (its NetBox session dependency), which the plugin shows as they are. */
+  static readonly text = "No NetBox endpoint found"
+  static readonly detail = "Please add a NetBox endpoint in the database"
   override get message() {
-    return "No NetBox endpoint is configured."
+    return NetBoxNotConfigured.text
   }
 }
 

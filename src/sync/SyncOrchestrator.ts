@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto"
 import { Context, DateTime, Effect, Exit, Fiber, Layer, Queue, Stream, Take } from "effect"
 import { NetBoxBootstrap } from "../netbox/bootstrap.ts"
 import type { NetBoxClientService } from "../netbox/client.ts"
+import { NetBoxNotConfigured } from "../netbox/errors.ts"
 import { NetBoxConnector } from "../netbox/NetBoxClient.ts"
 import { AppCache } from "../observability/Cache.ts"
 import { ProxmoxClient } from "../proxmox/ProxmoxClient.ts"
@@ -79,7 +80,7 @@ const make = (settings: SyncSettings) =>
 
     const resolveNetBox = (stage: SyncRequest["stage"]): Effect.Effect<NetBoxClientService, SyncFailure> =>
       connector.client.pipe(Effect.mapError(() =>
-        new SyncFailure({ stage, message: "No NetBox endpoint found", detail: "Please add a NetBox endpoint in the database", status: 400 })
+        new SyncFailure({ stage, message: NetBoxNotConfigured.text, detail: NetBoxNotConfigured.detail, status: 400 })
       ))
 
     const execute = (request: SyncRequest, send: (e: SyncEvent) => Effect.Effect<void>) => {

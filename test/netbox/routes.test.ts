@@ -59,7 +59,7 @@ layer(Server)("NetBox routes", (it) => {
     Effect.gen(function*() {
       const res = yield* get("/netbox/status")
       expect(res.status).toBe(400)
-      expect(res.body.detail).toBe("No NetBox endpoint is configured.")
+      expect(res.body).toMatchObject({ message: "No NetBox endpoint found", detail: "Please add a NetBox endpoint in the database" })
     }))
 
   live(it, "status and openapi pass NetBox's answers through", () =>

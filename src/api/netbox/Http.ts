@@ -1,11 +1,12 @@
 /** Handlers of the NetBox pass-through routes and the custom-field bootstrap. */
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
-import { badRequest, UpstreamError } from "../../domain/errors.ts"
+import { UpstreamError } from "../../domain/errors.ts"
 import { NetBoxBootstrap } from "../../netbox/bootstrap.ts"
 import type { NetBoxError } from "../../netbox/errors.ts"
 import { NetBoxConnector } from "../../netbox/NetBoxClient.ts"
 import { ProxboxApi } from "../Api.ts"
+import { orNoNetBox } from "./stored.ts"
 
 /** A NetBox failure at the edge: the reference's sentence in `message`, the cause in `detail` (502). */
 export const netboxUpstream = (message: string) => (e: NetBoxError) =>
@@ -16,7 +17,6 @@ export const netboxUpstream = (message: string) => (e: NetBoxError) =>
     ...("status" in e && typeof e.status === "number" ? { status: e.status } : {})
   })
 
-const notConfigured = () => Effect.fail(badRequest("No NetBox endpoint is configured."))
 const record = (body: unknown) => (body && typeof body === "object" && !Array.isArray(body) ? body as Record<string, unknown> : { value: body })
 
 export const HttpNetBoxLive = HttpApiBuilder.group(ProxboxApi, "netbox", (handlers) =>
@@ -24,7 +24,7 @@ export const HttpNetBoxLive = HttpApiBuilder.group(ProxboxApi, "netbox", (handle
     const connector = yield* NetBoxConnector
     const pass = (call: "status" | "openapi", message: string) =>
       connector.client.pipe(
-        Effect.catchTag("NetBoxNotConfigured", notConfigured),
+        orNoNetBox,
         Effect.flatMap((nb) => Effect.mapError(nb[call], netboxUpstream(message))),
         Effect.map(record)
       )
@@ -39,7 +39,7 @@ export const HttpExtrasLive = HttpApiBuilder.group(ProxboxApi, "extras", (handle
     const bootstrap = yield* NetBoxBootstrap
     return handlers.handle("createCustomFields", () =>
       connector.client.pipe(
-        Effect.catchTag("NetBoxNotConfigured", notConfigured),
+        orNoNetBox,
         Effect.flatMap((nb) => Effect.mapError(bootstrap.ensure(nb), netboxUpstream("Error creating custom fields in NetBox."))),
         Effect.map((r) => r.customFields.map((cf) => ({ ...cf })))
       ))

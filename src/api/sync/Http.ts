@@ -13,6 +13,7 @@ import { customField } from "../../sync/model.ts"
 import type { SyncRequest } from "../../sync/pipeline.ts"
 import { SyncOrchestrator } from "../../sync/SyncOrchestrator.ts"
 import { ProxboxApi } from "../Api.ts"
+import { orNoNetBox } from "../netbox/stored.ts"
 import { sseResponse } from "../sse.ts"
 import type { SyncQuery } from "./Api.ts"
 import { baseRequest, jsonAnswer, toHttpError } from "./common.ts"
@@ -67,7 +68,7 @@ export const HttpVirtualizationLive = HttpApiBuilder.group(ProxboxApi, "virtuali
   Effect.gen(function*() {
     const sync = yield* SyncOrchestrator
     const connector = yield* NetBoxConnector
-    const netbox = connector.client.pipe(Effect.catchTag("NetBoxNotConfigured", () => Effect.fail(badRequest("No NetBox endpoint found"))))
+    const netbox = connector.client.pipe(orNoNetBox)
     const nbError = (message: string) => (e: { readonly message: string }) => new UpstreamError({ upstream: "netbox", message, detail: e.message })
 
     /** A VM by NetBox id: 404 with `missing` when NetBox has none. */
