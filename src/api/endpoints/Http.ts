@@ -46,6 +46,10 @@ export const proxmoxPublic = (e: ProxmoxEndpoint) => ({
 const orBadRequest = <A>(either: Either.Either<A, string>) =>
   Either.match(either, { onLeft: (msg) => Effect.fail(badRequest(msg)), onRight: Effect.succeed })
 
+/** A row the repository did not find becomes the route's own 404 text. */
+const orFail = <E>(missing: E) => <A, E2, R>(lookup: Effect.Effect<Option.Option<A>, E2, R>) =>
+  Effect.flatMap(lookup, Option.match({ onNone: () => Effect.fail(missing), onSome: Effect.succeed }))
+
 const NB_DUPLICATE = "NetBox endpoint name already exists"
 const PX_DUPLICATE = "Proxmox endpoint name already exists"
 
@@ -80,19 +84,11 @@ export const HttpNetBoxEndpointLive = HttpApiBuilder.group(ProxboxApi, "netboxEn
         }))
       .handle("list", ({ urlParams }) => Effect.map(repo.listNetBox(urlParams), (rows) => rows.map(netboxPublic)))
       .handle("get", ({ path }) =>
-        repo.getNetBoxById(path.netbox_id).pipe(
-          Effect.flatMap(Option.match({
-            onNone: () => Effect.fail(notFound("Netbox Endpoint not found")),
-            onSome: (e) => Effect.succeed(netboxPublic(e))
-          }))
-        ))
+        repo.getNetBoxById(path.netbox_id).pipe(orFail(notFound("Netbox Endpoint not found")), Effect.map(netboxPublic)))
       .handle("update", ({ path, payload }) =>
         Effect.gen(function*() {
           const missing = notFound("NetBox Endpoint not found")
-          const current = yield* Effect.flatMap(repo.getNetBoxById(path.netbox_id), Option.match({
-            onNone: () => Effect.fail(missing),
-            onSome: Effect.succeed
-          }))
+          const current = yield* orFail(missing)(repo.getNetBoxById(path.netbox_id))
           const version = payload.token_version !== undefined ? payload.token_version : current.token_version
           const token = yield* orBadRequest(normaliseNetBoxToken({
             token_version: version,
@@ -109,7 +105,7 @@ export const HttpNetBoxEndpointLive = HttpApiBuilder.group(ProxboxApi, "netboxEn
             ...token
           }).pipe(
             Effect.catchTag("EndpointConflict", () => badRequest(NB_DUPLICATE)),
-            Effect.flatMap(Option.match({ onNone: () => Effect.fail(missing), onSome: Effect.succeed }))
+            orFail(missing)
           )
           yield* refreshCors
           return netboxPublic(updated)
@@ -152,15 +148,10 @@ export const HttpProxmoxEndpointsLive = HttpApiBuilder.group(ProxboxApi, "proxmo
         }))
       .handle("list", ({ urlParams }) => Effect.map(repo.listProxmox(urlParams), (rows) => rows.map(proxmoxPublic)))
       .handle("get", ({ path }) =>
-        repo.getProxmox(path.endpoint_id).pipe(
-          Effect.flatMap(Option.match({ onNone: () => Effect.fail(missing), onSome: (e) => Effect.succeed(proxmoxPublic(e)) }))
-        ))
+        repo.getProxmox(path.endpoint_id).pipe(orFail(missing), Effect.map(proxmoxPublic)))
       .handle("update", ({ path, payload }) =>
         Effect.gen(function*() {
-          const current = yield* Effect.flatMap(repo.getProxmox(path.endpoint_id), Option.match({
-            onNone: () => Effect.fail(missing),
-            onSome: Effect.succeed
-          }))
+          const current = yield* orFail(missing)(repo.getProxmox(path.endpoint_id))
           const name = payload.name?.trim() ?? current.name
           const fields = {
             name,
@@ -179,7 +170,7 @@ export const HttpProxmoxEndpointsLive = HttpApiBuilder.group(ProxboxApi, "proxmo
           yield* orBadRequest(checkProxmoxAuth(fields))
           const updated = yield* repo.updateProxmox(current.id, fields).pipe(
             Effect.catchTag("EndpointConflict", () => badRequest(PX_DUPLICATE)),
-            Effect.flatMap(Option.match({ onNone: () => Effect.fail(missing), onSome: Effect.succeed }))
+            orFail(missing)
           )
           return proxmoxPublic(updated)
         }))
