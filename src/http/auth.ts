@@ -9,6 +9,7 @@
 import type { Headers, HttpServerRequest } from "@effect/platform"
 import { Redacted } from "effect"
 import { createHash, timingSafeEqual } from "node:crypto"
+import { Unauthorized } from "../domain/errors.ts"
 
 export const OPEN_PATHS = new Set(["/", "/health", "/version"])
 
@@ -42,9 +43,8 @@ export const requiresKey = (request: HttpServerRequest.HttpServerRequest, keysCo
   return !OPEN_PATHS.has(path) && path !== RPC_PATH && !path.startsWith(`${RPC_PATH}/`)
 }
 
-export const unauthorizedBody = (presented: boolean) => {
+/** The refusal, the same typed error for REST (as JSON) and RPC. */
+export const unauthorized = (presented: boolean): Unauthorized => {
   const detail = presented ? "Invalid API key" : "Missing API key"
-  return { _tag: "Unauthorized", detail, message: detail } as const
+  return new Unauthorized({ detail, message: detail })
 }
-
-export type KeyCheck = ReturnType<typeof makeKeyCheck>

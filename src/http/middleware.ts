@@ -5,7 +5,7 @@
 import { HttpIncomingMessage, HttpLayerRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Cause, Effect, Option } from "effect"
 import { AppConfig } from "../config.ts"
-import { makeKeyCheck, presentedKey, requiresKey, unauthorizedBody } from "./auth.ts"
+import { makeKeyCheck, presentedKey, requiresKey, unauthorized } from "./auth.ts"
 import { corsMiddleware, CorsOrigins } from "./cors.ts"
 
 const json = (status: number, detail: string) =>
@@ -26,7 +26,10 @@ export const GlobalMiddleware = HttpLayerRouter.middleware(
         const request = yield* HttpServerRequest.HttpServerRequest
         if (requiresKey(request, keysConfigured)) {
           const key = presentedKey(request.headers)
-          if (!check(key)) return HttpServerResponse.unsafeJson(unauthorizedBody(key !== undefined), { status: 401 })
+          if (!check(key)) {
+            const { _tag, detail, message } = unauthorized(key !== undefined)
+            return HttpServerResponse.unsafeJson({ _tag, detail, message }, { status: 401 })
+          }
         }
         // Refuse a declared oversize body before reading it; chunked bodies are capped while reading.
         if (Number(request.headers["content-length"] ?? 0) > config.maxBodySize) return tooLarge

@@ -7,7 +7,7 @@ import { RpcMiddleware } from "@effect/rpc"
 import { Effect, Layer, Redacted } from "effect"
 import { AppConfig } from "../config.ts"
 import { Unauthorized } from "../domain/errors.ts"
-import { makeKeyCheck, presentedKey } from "../http/auth.ts"
+import { makeKeyCheck, presentedKey, unauthorized } from "../http/auth.ts"
 
 export class ApiKeyAuth extends RpcMiddleware.Tag<ApiKeyAuth>()("proxbox/rpc/ApiKeyAuth", {
   failure: Unauthorized,
@@ -22,8 +22,7 @@ export const ApiKeyAuthLive = Layer.effect(
       if (config.apiKeys.length === 0) return Effect.void
       const key = presentedKey(headers)
       if (check(key)) return Effect.void
-      const detail = key === undefined ? "Missing API key" : "Invalid API key"
-      return Effect.fail(new Unauthorized({ detail, message: detail }))
+      return Effect.fail(unauthorized(key !== undefined))
     }
   })
 )
